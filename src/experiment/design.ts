@@ -40,6 +40,7 @@ export interface ValuesFactor {
   values: Level[];
 }
 
+/** An experimental factor: a numeric range or an explicit list of levels. */
 export type Factor = RangeFactor | ValuesFactor;
 
 /** One design point: factor name -> value. */
