@@ -10,7 +10,8 @@
  * Two maps take a unit coordinate u to a factor value:
  * - quantile map (`fromUnit`, used by sampling designs: LHS, Saltelli), for
  *   u in [0, 1): ranges uniformly (log-uniformly when `log`); integer ranges
- *   give each integer in [min, max] probability 1/(max-min+1); `values`
+ *   give each integer in [min, max] probability 1/(max-min+1) (integer log
+ *   ranges: the log-uniform value rounded to the nearest integer); `values`
  *   factors give each of their L levels probability 1/L (level floor(u·L)).
  * - grid map (`fromGrid`, used by fullGrid and Morris), for u in [0, 1]:
  *   ranges linearly (geometrically when `log`), integer ranges rounded to the
