@@ -1,0 +1,254 @@
+/**
+ * Cities act: commitments are honoured first, then the strategy turns the remaining budget into lever levels
+ * and investments; investments enter delay pipelines and build stocks that decay. Budgets are hard limits.
+ */
+import type { Params } from './params.ts';
+import type { Levers, Offer, Weights } from '../scenario/schema.ts';
+import { emptySpend, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
+import { resourcesScore } from './scoring.ts';
+
+export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
+
+export function officeCostMusd(c: CityState, staff: number, p: Params): number {
+  return p.levers.officeCostPerStaffMusd * c.def.officeCost * staff;
+}
+
+/** Yearly cost to a city of granting terms to an organization of `staff`. */
+export function termsCost(c: CityState, staff: number, t: Terms, p: Params): number {
+  return t.freeOffices * officeCostMusd(c, staff, p) + t.subsidyMusd + t.taxExemption * p.levers.taxCostPerStaffMusd * staff;
+}
+
+export function offerTerms(o: Offer): Terms {
+  const term = o.term ?? 1;
+  return {
+    freeOffices: o.freeOffices ?? 0,
+    // One-off money (a building, a fit-out) counts as an operating subsidy spread over the offer's term.
+    subsidyMusd: (o.subsidyMusd ?? 0) + (o.oneOffMusd ?? 0) / term,
+    taxExemption: o.taxExemption ?? 0,
+    grantMusdPerStaff: o.relocationGrantMusdPerStaff ?? 0,
+  };
+}
+
+function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
+  const room = Math.max(0, 1 - base - extra);
+  return extra * (1 - s.decay) + s.gain * room * (1 - Math.exp(-invest / s.costScaleMusd));
+}
+
+function throughPipe(pipe: number[], invest: number, delay: number): number {
+  if (delay <= 0) return invest;
+  pipe.push(invest);
+  return pipe.length > delay ? pipe.shift()! : 0;
+}
+
+export function leversForYear(c: CityState, year: number): Levers {
+  let l = c.def.levers;
+  for (const s of c.def.schedule) if (year >= s.from && (s.to === undefined || year <= s.to)) l = s.levers;
+  return l;
+}
+
+export function defaultAllocation(c: CityState, p: Params): Allocation {
+  if (c.def.allocation) return { ...c.def.allocation };
+  const type = c.def.strategy === 'rising' || c.def.strategy === 'specialized' || c.def.strategy === 'node' ? c.def.strategy : c.def.type;
+  const a = p.strategy[type];
+  return { cash: a.cash, schools: a.schools, security: a.security, leadership: a.leadership };
+}
+
+function leadershipDomains(c: CityState, w: World): number[] {
+  const all = w.domains.map((_, k) => k);
+  if (c.def.strategy === 'node' || (c.def.strategy === 'adaptive' && c.def.type === 'node')) return all;
+  const focus = c.def.focusDomains.map((d) => w.domainIndex.get(d)).filter((k): k is number => k !== undefined);
+  return focus.length ? focus : all;
+}
+
+/** Organizations hosted by each city, by index (built once per year by the engine). */
+export type Hosted = number[][];
+
+export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
+  const p = w.params;
+  const nd = w.domains.length;
+  for (const c of w.cities) {
+    c.spend = emptySpend();
+    const B = c.budgetMusd;
+    const mine = hosted[c.idx];
+
+    // 1. Commitments bind first; they end with their term or when the organization leaves.
+    c.commitments = c.commitments.filter((cm) => {
+      const keep = cm.until >= w.year && w.orgs[cm.org].seat === c.idx && w.orgs[cm.org].active;
+      if (!keep) notes.push({ city: c.idx, type: 'commitment_end', org: cm.org, detail: cm.source });
+      return keep;
+    });
+    let commitCost = 0;
+    for (const cm of c.commitments) commitCost += termsCost(c, w.orgs[cm.org].staff, cm.terms, p);
+    if (commitCost > B + 1e-9) {
+      const f = B / commitCost;
+      notes.push({ city: c.idx, type: 'commitment_shortfall', detail: `commitments ${commitCost.toFixed(3)} exceed budget ${B.toFixed(3)}; scaled by ${f.toFixed(3)}`, value: f });
+      for (const cm of c.commitments) cm.terms = scaleTerms(cm.terms, f);
+      commitCost = B;
+    }
+    c.spend.commitments = commitCost;
+    const free = Math.max(0, B - commitCost);
+
+    // 2. The strategy sets lever levels and investments.
+    let levels: Terms;
+    let schools = 0, security = 0;
+    const leadership = new Float64Array(nd);
+    c.targets.fill(1);
+    if (c.def.strategy === 'fixed') {
+      const l = leversForYear(c, w.year);
+      if (l.targets) { c.targets.fill(0); for (const d of l.targets) { const k = w.domainIndex.get(d); if (k !== undefined) c.targets[k] = 1; } }
+      levels = { freeOffices: l.freeOffices ?? 0, subsidyMusd: l.operatingSubsidyMusd ?? 0, taxExemption: l.taxExemption ?? 0, grantMusdPerStaff: l.relocationGrantMusdPerStaff ?? 0 };
+      schools = l.schoolsMusd ?? 0;
+      security = l.securityMusd ?? 0;
+      for (const [d, v] of Object.entries(l.leadershipMusd ?? {})) { const k = w.domainIndex.get(d); if (k !== undefined) leadership[k] += v; }
+    } else {
+      if (!c.allocation) c.allocation = defaultAllocation(c, p);
+      if (c.def.strategy === 'specialized' || (c.def.strategy === 'adaptive' && c.def.type === 'specialized')) {
+        const focus = leadershipDomains(c, w);
+        if (focus.length < nd) { c.targets.fill(0); for (const k of focus) c.targets[k] = 1; }
+      }
+      const a = c.allocation;
+      const cash = a.cash * free;
+      let tStaff = 0, tCount = 0, tOffice = 0;
+      for (const oi of mine) { const o = w.orgs[oi]; if (c.targets[o.domain]) { tStaff += o.staff; tCount++; tOffice += officeCostMusd(c, o.staff, p); } }
+      const refOffice = tOffice + officeCostMusd(c, p.levers.refStaff, p);
+      const refTax = p.levers.taxCostPerStaffMusd * (tStaff + p.levers.refStaff);
+      levels = {
+        freeOffices: refOffice > 0 ? Math.min(1, cash * p.strategy.cashFreeOffices / refOffice) : 1,
+        taxExemption: Math.min(1, cash * p.strategy.cashTax / refTax),
+        subsidyMusd: cash * p.strategy.cashSubsidy / (tCount + 1),
+        grantMusdPerStaff: p.strategy.bidGrantMusdPerStaff,
+      };
+      schools = a.schools * free;
+      security = a.security * free;
+      const ld = leadershipDomains(c, w);
+      for (const k of ld) leadership[k] = a.leadership * free / ld.length;
+    }
+
+    // 3. Cost of the general levers for hosted organizations of target domains (beyond their commitments).
+    let general = 0;
+    const parts = { freeOffices: 0, taxExemption: 0, subsidy: 0 };
+    for (const oi of mine) {
+      const o = w.orgs[oi];
+      if (!c.targets[o.domain]) continue;
+      const committed = c.commitments.filter((cm) => cm.org === oi).reduce((t, cm) => maxT(t, cm.terms), NO_TERMS);
+      const f = Math.max(0, levels.freeOffices - committed.freeOffices) * officeCostMusd(c, o.staff, p);
+      const tx = Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * o.staff;
+      const s = Math.max(0, levels.subsidyMusd - committed.subsidyMusd);
+      parts.freeOffices += f; parts.taxExemption += tx; parts.subsidy += s;
+    }
+    general = parts.freeOffices + parts.taxExemption + parts.subsidy;
+    let invest = schools + security + leadership.reduce((s, v) => s + v, 0);
+    const planned = general + invest;
+    if (planned > free + 1e-9) {
+      // Hard budget limit: every discretionary lever is scaled by the same factor.
+      const f = free / planned;
+      notes.push({ city: c.idx, type: 'budget_limit', detail: `planned ${planned.toFixed(3)} exceeds free budget ${free.toFixed(3)}; levers scaled by ${f.toFixed(3)}`, value: f });
+      levels = { ...scaleTerms(levels, f), grantMusdPerStaff: levels.grantMusdPerStaff };
+      parts.freeOffices *= f; parts.taxExemption *= f; parts.subsidy *= f;
+      schools *= f; security *= f; for (let k = 0; k < nd; k++) leadership[k] *= f;
+      general *= f; invest *= f;
+    }
+    c.levels = levels;
+    c.spend.freeOffices = parts.freeOffices;
+    c.spend.taxExemption = parts.taxExemption;
+    c.spend.subsidy = parts.subsidy;
+    c.spend.schools = schools;
+    c.spend.security = security;
+    c.spend.leadership = invest - schools - security;
+    c.spendWindow.cash += general;
+    c.spendWindow.schools += schools;
+    c.spendWindow.security += security;
+    c.spendWindow.leadership += c.spend.leadership;
+    c.budgetLeft = Math.max(0, B - commitCost - general - invest);
+
+    // 4. Stocks: investments arrive after their delay, build toward 1 and decay toward the baseline.
+    const st = p.stocks;
+    c.schoolsExtra = stockStep(c.schoolsExtra, c.def.schools, throughPipe(c.pipeSchools, schools, st.schools.delay), st.schools);
+    c.securityExtra = stockStep(c.securityExtra, c.def.safety, throughPipe(c.pipeSecurity, security, st.security.delay), st.security);
+    const eff = leadershipPipe(c, leadership, st.leadership.delay);
+    for (let k = 0; k < nd; k++) c.leadershipExtra[k] = stockStep(c.leadershipExtra[k], c.leadershipBase[k], eff[k], st.leadership);
+    c.shock *= 1 - st.security.shockRecovery;
+
+    // 5. Adaptive rule: move budget from the lever group that delivered least utility per dollar to the best.
+    if (c.def.strategy === 'adaptive' && c.allocation && w.year > w.start && ((w.year - w.start) % p.strategy.adaptEvery) === 0) adapt(c, p, notes);
+  }
+}
+
+function leadershipPipe(c: CityState, invest: Float64Array, delay: number): Float64Array {
+  if (delay <= 0) return invest;
+  c.pipeLeadership.push(invest);
+  return c.pipeLeadership.length > delay ? c.pipeLeadership.shift()! : new Float64Array(invest.length);
+}
+
+const GROUPS = ['cash', 'schools', 'security', 'leadership'] as const;
+function adapt(c: CityState, p: Params, notes: CityNote[]): void {
+  const a = c.allocation!;
+  const rate = GROUPS.map((g) => (c.spendWindow[g] > 1e-9 ? c.payoff[g] / c.spendWindow[g] : NaN));
+  let best = -1, worst = -1;
+  GROUPS.forEach((_, i) => {
+    if (Number.isNaN(rate[i])) return;
+    if (best < 0 || rate[i] > rate[best]) best = i;
+    if (worst < 0 || rate[i] < rate[worst]) worst = i;
+  });
+  if (best >= 0 && worst >= 0 && best !== worst && rate[best] > rate[worst]) {
+    const delta = Math.min(p.strategy.adaptRate, a[GROUPS[worst]]);
+    a[GROUPS[worst]] -= delta;
+    a[GROUPS[best]] += delta;
+    notes.push({ city: c.idx, type: 'adapt', detail: `${GROUPS[worst]} -> ${GROUPS[best]} (${delta.toFixed(3)}); allocation cash ${a.cash.toFixed(3)} schools ${a.schools.toFixed(3)} security ${a.security.toFixed(3)} leadership ${a.leadership.toFixed(3)}`, value: delta });
+  }
+  for (const g of GROUPS) { c.payoff[g] = 0; c.spendWindow[g] = 0; }
+}
+
+/** Credit an arrival's utility to the lever groups that produced it (for the adaptive rule). */
+export function creditArrival(c: CityState, o: OrgState, w: Weights, terms: Terms, p: Params): void {
+  c.payoff.cash += w.resources * (resourcesScore(c.def.officeCost, c.nationalSupport, terms, p) - resourcesScore(c.def.officeCost, c.nationalSupport, NO_TERMS, p));
+  c.payoff.schools += w.operations * p.drivers.operations.schools * c.schoolsExtra;
+  c.payoff.security += w.security * p.drivers.security.safety * c.securityExtra;
+  c.payoff.leadership += w.values * p.drivers.values.leadership * c.leadershipExtra[o.domain];
+}
+
+export function scaleTerms(t: Terms, f: number): Terms {
+  return { freeOffices: t.freeOffices * f, subsidyMusd: t.subsidyMusd * f, taxExemption: t.taxExemption * f, grantMusdPerStaff: t.grantMusdPerStaff * f };
+}
+const maxT = (a: Terms, b: Terms): Terms => ({
+  freeOffices: Math.max(a.freeOffices, b.freeOffices), subsidyMusd: Math.max(a.subsidyMusd, b.subsidyMusd),
+  taxExemption: Math.max(a.taxExemption, b.taxExemption), grantMusdPerStaff: Math.max(a.grantMusdPerStaff, b.grantMusdPerStaff),
+});
+
+/** The offer a city makes in an open contest, by its strategy; null when it does not bid. */
+export function autoBid(c: CityState, o: OrgState, w: World): Offer | null {
+  const p = w.params;
+  const s = c.def.strategy === 'adaptive' ? c.def.type : c.def.strategy;
+  if (s === 'fixed') return c.def.bid ?? null;
+  if (s === 'specialized' && c.def.focusDomains.length && !c.def.focusDomains.includes(w.domains[o.domain])) return null;
+  const l = c.levels;
+  const base: Offer = {
+    freeOffices: l.freeOffices, subsidyMusd: l.subsidyMusd, taxExemption: l.taxExemption,
+    relocationGrantMusdPerStaff: p.strategy.bidGrantMusdPerStaff, term: p.strategy.bidTerm,
+  };
+  if (s === 'rising') return { ...base, freeOffices: 1, oneOffMusd: p.strategy.bidOneOffShare * c.budgetMusd };
+  if (s === 'specialized') return { ...base, oneOffMusd: p.strategy.bidOneOffShare * c.budgetMusd };
+  return base; // node: its standing levels, no one-off money
+}
+
+/**
+ * Fit an offer into the city's budget: yearly terms must fit beside existing commitments, one-off money and
+ * grants into what is left this year. Returns the scale applied (1 = affordable as offered).
+ */
+export function affordableScale(c: CityState, o: OrgState, offer: Offer, p: Params): number {
+  const t = offerTerms({ ...offer, oneOffMusd: 0 });
+  const committed = c.spend.commitments;
+  const yearly = termsCost(c, o.staff, t, p);
+  const once = (offer.oneOffMusd ?? 0) + t.grantMusdPerStaff * o.staff;
+  let f = 1;
+  if (yearly > 0) f = Math.min(f, Math.max(0, c.budgetMusd - committed) / yearly);
+  if (once > 0) f = Math.min(f, c.budgetLeft / once);
+  return Math.max(0, Math.min(1, f));
+}
+
+export function scaleOffer(o: Offer, f: number): Offer {
+  return {
+    freeOffices: (o.freeOffices ?? 0) * f, subsidyMusd: (o.subsidyMusd ?? 0) * f, taxExemption: (o.taxExemption ?? 0) * f,
+    relocationGrantMusdPerStaff: (o.relocationGrantMusdPerStaff ?? 0) * f, oneOffMusd: (o.oneOffMusd ?? 0) * f, term: o.term,
+  };
+}

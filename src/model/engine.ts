@@ -1,0 +1,436 @@
+/**
+ * The deterministic yearly tick: events -> foundings -> cities act -> seat reviews -> contests -> growth -> records.
+ * Pure: no I/O, no clock, no global random state. Everything observable leaves through a `Recorder`.
+ */
+import type { Scenario } from '../scenario/load.ts';
+import type { ContestDef, OrgDef } from '../scenario/schema.ts';
+import { citiesAct, creditArrival, offerTerms, type CityNote, type Hosted } from './cities.ts';
+import { runContest, type ContestOutcome } from './contest.ts';
+import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
+import { poisson, Streams } from './rng.ts';
+import { advertisedPull, buildAdverts, buildCityTable, evaluate, sampleChoice, termsFor, choiceProbabilities, STAGES, type Evaluation } from './scoring.ts';
+import { makeCity, makeOrg, stageOf, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+
+export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
+  | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
+
+export interface EventRecord {
+  year: number;
+  type: EventType;
+  org?: string;
+  city?: string;
+  from?: string;
+  to?: string;
+  contest?: string;
+  round?: number;
+  detail?: string;
+  value?: number;
+  /** probability of the chosen alternative (reviews and contests decided by the organization) */
+  probability?: number;
+  chosen?: Evaluation & { id: string };
+  runnerUp?: Evaluation & { id: string };
+}
+
+export interface CityYearRecord {
+  year: number;
+  city: string;
+  budget: number;
+  spend: CityState['spend'];
+  spendTotal: number;
+  budgetLeft: number;
+  levels: Terms;
+  security: number;
+  schools: number;
+  leadership: Float64Array;
+  hostedOrgs: number;
+  hostedStaff: number;
+  orgsByDomain: Int32Array;
+  staffByDomain: Float64Array;
+}
+
+export interface OrgYearRecord {
+  year: number;
+  org: string;
+  seat: string;
+  stage: string;
+  age: number;
+  staff: number;
+  budget: number;
+  seatUtility: number;
+  hazard: number;
+  reviewed: boolean;
+  moved: boolean;
+}
+
+export interface Recorder {
+  begin?(info: { domains: string[]; cities: string[]; orgs: string[] }): void;
+  event(e: EventRecord): void;
+  cityYear(r: CityYearRecord): void;
+  orgYear(r: OrgYearRecord): void;
+}
+
+export interface CitySummary {
+  hostedOrgs: number;
+  hostedStaff: number;
+  arrivals: number;
+  departures: number;
+  foundingsWon: number;
+  contestsWon: number;
+  spendMusd: number;
+  staffYearsHosted: number;
+  costPerOrgWonMusd: number | null;
+  costPerStaffYearMusd: number | null;
+}
+
+export interface Summary {
+  scenario: string;
+  arm: string | null;
+  seed: number;
+  firstYear: number;
+  lastYear: number;
+  cities: number;
+  organizations: number;
+  relocations: number;
+  foundings: number;
+  reviews: number;
+  vetoes: number;
+  contests: number;
+  concentration: { hhiOrgs: number; hhiStaff: number; top5ShareOrgs: number; top5: { city: string; orgs: number }[] };
+  byCity: Record<string, CitySummary>;
+}
+
+export interface RunOptions { recorder?: Recorder; seed?: number; years?: number }
+
+interface Pending { o: OrgState; to: number; terms: Terms; choice: Evaluation; runnerUp: Evaluation | null; probability: number }
+
+export function buildWorld(sc: Scenario): World {
+  const p = sc.params;
+  let cityDefs = sc.cities;
+  let orgDefs = sc.organizations;
+  const domainSet = new Set<string>();
+  for (const o of orgDefs) domainSet.add(o.domain);
+  for (const c of cityDefs) for (const d of c.focusDomains) domainSet.add(d);
+  const popDomains = sc.population.domains ?? (domainSet.size ? [...domainSet].sort() : DEFAULT_DOMAINS);
+  if (sc.population.cities > 0 || sc.population.organizations > 0) {
+    cityDefs = [...cityDefs, ...syntheticCities(sc.seed, sc.population.cities, popDomains)];
+    orgDefs = [...orgDefs, ...syntheticOrgs(sc.seed, sc.population.organizations, sc.start, cityDefs.map((c) => c.id), popDomains)];
+  }
+  if (p.foundings.rate > 0) for (const d of popDomains) domainSet.add(d);
+  for (const c of cityDefs) for (const d of c.focusDomains) domainSet.add(d);
+  for (const o of orgDefs) domainSet.add(o.domain);
+  for (const c of cityDefs) {
+    for (const d of Object.keys(c.levers.leadershipMusd ?? {})) domainSet.add(d);
+    for (const s of c.schedule) for (const d of Object.keys(s.levers.leadershipMusd ?? {})) domainSet.add(d);
+  }
+  const domains = [...domainSet].sort();
+  const domainIndex = new Map(domains.map((d, i) => [d, i]));
+  const cities = cityDefs.map((d, i) => makeCity(d, i, domains, p));
+  const cityIndex = new Map(cityDefs.map((c, i) => [c.id, i]));
+  const orgs = orgDefs.map((d, i) => makeOrg(d, i, domainIndex.get(d.domain)!, d.seat === null ? -1 : cityIndex.get(d.seat)!, p));
+  const orgIndex = new Map(orgDefs.map((o, i) => [o.id, i]));
+  for (const c of cityDefs) {
+    const ci = cityIndex.get(c.id)!;
+    for (const of of c.offers) { const { org, ...offer } = of; orgs[orgIndex.get(org)!].offers.set(ci, offer); }
+  }
+  return { start: sc.start, year: sc.start, params: p, domains, domainIndex, cities, cityIndex, orgs, orgIndex };
+}
+
+function hostedLists(w: World): Hosted {
+  const h: Hosted = w.cities.map(() => []);
+  for (const o of w.orgs) if (o.active && o.seat >= 0) h[o.seat].push(o.idx);
+  return h;
+}
+
+function recount(w: World): void {
+  for (const c of w.cities) { c.hostedByDomain.fill(0); c.staffByDomain.fill(0); c.hostedTotal = 0; }
+  for (const o of w.orgs) {
+    if (!o.active || o.seat < 0) continue;
+    const c = w.cities[o.seat];
+    c.hostedByDomain[o.domain]++; c.staffByDomain[o.domain] += o.staff; c.hostedTotal++;
+  }
+}
+
+const ev = (e: Evaluation, w: World) => ({ ...e, id: w.cities[e.city].def.id });
+
+/** Run a validated scenario to the end; returns the run summary. Observations go to `opts.recorder`. */
+export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
+  const rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
+  const seed = opts.seed ?? sc.seed;
+  const years = opts.years ?? sc.years;
+  const w = buildWorld(sc);
+  const p = w.params;
+  const streams = new Streams(seed);
+  rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
+  const counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
+  const perCity = w.cities.map(() => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0, staffYears: 0 }));
+  const emit = (e: EventRecord) => rec.event(e);
+  const cid = (i: number) => w.cities[i].def.id;
+
+  // Organizations founded before the start exist from the start.
+  for (const o of w.orgs) if (o.def.founded <= sc.start && o.seat >= 0) o.active = true;
+  const contestsByYear = new Map<number, ContestDef[]>();
+  for (const c of [...sc.contests].sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1))) {
+    if (!contestsByYear.has(c.year)) contestsByYear.set(c.year, []);
+    contestsByYear.get(c.year)!.push(c);
+  }
+  const eventsByYear = new Map<number, Scenario['events']>();
+  for (const e of sc.events) { if (!eventsByYear.has(e.year)) eventsByYear.set(e.year, []); eventsByYear.get(e.year)!.push(e); }
+
+  const end = sc.start + years;
+  for (let year = sc.start; year < end; year++) {
+    w.year = year;
+    const inContest = new Set<number>();
+    const searches: ContestDef[] = [];
+
+    // 1. Scheduled events.
+    for (const e of eventsByYear.get(year) ?? []) {
+      const base: EventRecord = { year, type: 'event', detail: e.type + (e.note ? `: ${e.note}` : '') };
+      if (e.type === 'nationalSupport') { w.cities[w.cityIndex.get(e.city)!].nationalSupport = e.value; emit({ ...base, city: e.city, value: e.value }); }
+      else if (e.type === 'securityShock') { const c = w.cities[w.cityIndex.get(e.city)!]; c.shock = 1 - (1 - c.shock) * (1 - e.size); emit({ ...base, city: e.city, value: e.size }); }
+      else if (e.type === 'budgetChange') { const c = w.cities[w.cityIndex.get(e.city)!]; c.budgetMusd = e.budgetMusd ?? c.budgetMusd * e.factor!; emit({ ...base, city: e.city, value: c.budgetMusd }); }
+      else if (e.type === 'orgBudgetCut') { const o = w.orgs[w.orgIndex.get(e.org)!]; o.budgetMusd *= 1 - e.share; o.stress = Math.max(o.stress, e.share); emit({ ...base, org: e.org, value: e.share }); }
+      else if (e.type === 'leaseExpiry' || e.type === 'hostWithdrawal') {
+        const ci = e.type === 'hostWithdrawal' ? w.cityIndex.get(e.city)! : -1;
+        const affected = e.type === 'leaseExpiry' ? [w.orgIndex.get(e.org)!]
+          : e.orgs ? e.orgs.map((id) => w.orgIndex.get(id)!) : w.orgs.filter((o) => o.active && o.seat === ci).map((o) => o.idx);
+        for (const oi of affected) {
+          const o = w.orgs[oi];
+          if (ci >= 0) {
+            const c = w.cities[ci];
+            c.commitments = c.commitments.filter((cm) => cm.org !== oi);
+          }
+          o.trigger = 1;
+          emit({ ...base, org: o.def.id, city: ci >= 0 ? cid(ci) : (o.seat >= 0 ? cid(o.seat) : undefined) });
+          if (e.search && o.active) searches.push({ id: `search_${o.def.id}_${year}`, org: o.def.id, year, rule: 'organization', includeSeat: true });
+        }
+      }
+    }
+    for (const s of searches) inContest.add(w.orgIndex.get(s.org)!);
+    const yearContests = [...(contestsByYear.get(year) ?? []), ...searches];
+    for (const c of contestsByYear.get(year) ?? []) inContest.add(w.orgIndex.get(c.org)!);
+
+    // 2. Foundings at a given seat.
+    for (const o of w.orgs) {
+      if (!o.active && o.def.founded === year && o.seat >= 0 && !inContest.has(o.idx)) {
+        o.active = true; o.arrivedVia = 'founding';
+        counters.foundings++; perCity[o.seat].foundingsWon++;
+        emit({ year, type: 'founding', org: o.def.id, city: cid(o.seat), to: cid(o.seat), detail: 'founded at a given seat' });
+      }
+    }
+    // Synthetic foundings choose their seat in an open contest.
+    const nNew = p.foundings.rate > 0 ? poisson(streams.stream('founding', 'count', year), p.foundings.rate) : 0;
+    for (let k = 0; k < nNew; k++) {
+      const r = streams.stream('founding', `new_${k}`, year);
+      const domain = w.domains[Math.floor(r() * w.domains.length)];
+      const id = `new_${year}_${String(k).padStart(3, '0')}`;
+      const def: OrgDef = { id, name: `New organization ${year}-${k}`, kind: 'intergovernmental', domain, seat: null, founded: year,
+        staff: Math.max(1, Math.round(-Math.log(1 - r()) * p.foundings.meanStaff)), veto: 0, region: 'global', source: 'synthetic founding' };
+      const o = makeOrg(def, w.orgs.length, w.domainIndex.get(domain)!, -1, p);
+      w.orgs.push(o); w.orgIndex.set(id, o.idx);
+      yearContests.push({ id: `founding_${id}`, org: id, year, rule: 'organization', includeSeat: false });
+      inContest.add(o.idx);
+    }
+
+    // 3. Cities act.
+    recount(w);
+    const notes: CityNote[] = [];
+    citiesAct(w, hostedLists(w), notes);
+    for (const n of notes) emit({ year, type: n.type as EventType, city: cid(n.city), org: n.org !== undefined ? w.orgs[n.org].def.id : undefined, detail: n.detail, value: n.value });
+    let table = buildCityTable(w);
+
+    // 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after).
+    const pending: Pending[] = [];
+    const adverts = buildAdverts(w, table);
+    const orgYear = new Map<number, { seatUtility: number; hazard: number; reviewed: boolean }>();
+    for (const o of w.orgs) {
+      if (!o.active || o.seat < 0 || inContest.has(o.idx)) continue;
+      const weights = weightsOf(o, year, p);
+      const seatC = w.cities[o.seat];
+      const seatTerms = termsFor(seatC, o);
+      const seatEval = evaluate(w, table, o, seatC, weights, 'seat', seatTerms);
+      const us = seatEval.utility - p.choice.stayBonus;
+      if (Number.isNaN(o.refUtility)) o.refUtility = us;
+      const dissatisfaction = Math.max(0, o.refUtility - us - p.review.tolerance);
+      const age = year - o.def.founded;
+      let courting = advertisedPull(adverts, w, table, o, STAGES.indexOf(stageOf(age, p)), seatTerms);
+      for (const [ci, offer] of o.offers) {
+        if (ci === o.seat) continue;
+        const c = w.cities[ci];
+        const e = evaluate(w, table, o, c, weights, 'move', termsFor(c, o, offerTerms(offer)));
+        courting = Math.max(courting, e.utility - us);
+      }
+      const anchor = Math.min(p.anchor.max, p.anchor.ageWeight * (1 - Math.exp(-age / p.anchor.ageScale)) + p.anchor.localWeight * o.localShare);
+      const lambda = (p.review.baseHazard + p.review.dissatisfactionHazard * dissatisfaction + p.review.stressHazard * o.stress
+        + p.review.courtingHazard * courting) * (1 - anchor) + p.review.triggerHazard * o.trigger;
+      const hazard = 1 - Math.exp(-lambda);
+      const reviewed = hazard > 0 && streams.uniform('review', o.def.id, year) < hazard;
+      orgYear.set(o.idx, { seatUtility: us, hazard, reviewed });
+      if (!reviewed) continue;
+      counters.reviews++;
+      // Review: every other city is a candidate, with its general terms or its standing offer.
+      const alts: Evaluation[] = [];
+      const altTerms: Terms[] = [];
+      for (const c of w.cities) {
+        if (c.idx === o.seat) continue;
+        const offer = o.offers.get(c.idx);
+        const terms = termsFor(c, o, offer ? offerTerms(offer) : undefined);
+        alts.push(evaluate(w, table, o, c, weights, 'move', terms));
+        altTerms.push(terms);
+      }
+      const r = streams.stream('choice', o.def.id, year);
+      const u1 = r(), u2 = r();
+      const utilities = alts.map((a) => a.utility);
+      const pick = sampleChoice(seatEval.utility, utilities, p, u1, u2);
+      const probs = choiceProbabilities(seatEval.utility, utilities, p);
+      const chosen = pick < 0 ? seatEval : alts[pick];
+      const others = pick < 0 ? alts : [seatEval, ...alts.filter((_, j) => j !== pick)];
+      const runnerUp = others.reduce<Evaluation | null>((b, e) => (!b || e.utility > b.utility ? e : b), null);
+      const probability = pick < 0 ? probs.stay : probs.moves[pick];
+      o.refUtility = us;
+      if (pick < 0) {
+        emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'stay', probability, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        continue;
+      }
+      if (o.def.veto > 0 && streams.uniform('veto', o.def.id, year) < o.def.veto) {
+        counters.vetoes++;
+        emit({ year, type: 'veto', org: o.def.id, city: cid(o.seat), from: cid(o.seat), to: cid(chosen.city), detail: 'a member blocked the move', probability, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        continue;
+      }
+      emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'move', probability, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      pending.push({ o, to: chosen.city, terms: altTerms[pick], choice: chosen, runnerUp, probability });
+    }
+
+    // 5. Moves, in organization order; grants are paid while the destination's budget lasts.
+    const moved = new Set<number>();
+    for (const m of pending) {
+      const from = m.o.seat;
+      arrive(w, m.o, m.to, m.terms, null, year, 'review');
+      moved.add(m.o.idx);
+      counters.relocations++; perCity[m.to].arrivals++; perCity[from].departures++;
+      emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+    }
+
+    // 6. Contests, in id order; each sees the seats and budgets left by the ones before it.
+    for (const def of yearContests) {
+      const o = w.orgs[w.orgIndex.get(def.org)!];
+      recount(w);
+      table = buildCityTable(w);
+      counters.contests++;
+      const out: ContestOutcome = runContest(w, table, def, o, streams);
+      for (const n of out.notes) emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
+      for (const r of out.rounds) {
+        emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: cid(r.votes[0][0]),
+          detail: r.votes.map(([c, v]) => `${cid(c)}:${v}`).join(' ') + (r.eliminated !== null ? `; eliminated ${cid(r.eliminated)}` : '; decided') + (r.byLot ? ' by lot' : ''),
+          value: r.votes[0][1] });
+      }
+      const win = out.winner;
+      emit({ year, type: 'contest_result', org: o.def.id, city: cid(win.city), contest: def.id, from: o.seat >= 0 ? cid(o.seat) : undefined, to: cid(win.city),
+        detail: `${def.rule}; ${out.candidates.length} candidates${out.rounds.length ? `; ${out.rounds.length} rounds` : ''}`,
+        chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
+      perCity[win.city].contestsWon++;
+      const wasSeat = o.seat;
+      if (!o.active) {
+        o.active = true;
+        counters.foundings++; perCity[win.city].foundingsWon++;
+        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year, 'contest');
+        emit({ year, type: 'founding', org: o.def.id, city: cid(win.city), to: cid(win.city), contest: def.id, detail: 'seat chosen in a contest' });
+      } else if (win.city !== wasSeat) {
+        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year, 'contest');
+        counters.relocations++; perCity[win.city].arrivals++; perCity[wasSeat].departures++;
+        moved.add(o.idx);
+        emit({ year, type: 'relocation', org: o.def.id, city: cid(win.city), from: cid(wasSeat), to: cid(win.city), contest: def.id, detail: 'after a contest', chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
+      } else {
+        o.refUtility = win.eval.utility - p.choice.stayBonus;
+        if (win.offer) commit(w, o, win.city, win.offer, def.id, year);
+      }
+    }
+
+    // 7. Growth, accounting and records.
+    recount(w);
+    for (const o of w.orgs) {
+      if (!o.active) continue;
+      const age = year - o.def.founded;
+      const stage = stageOf(age, p);
+      const oy = orgYear.get(o.idx);
+      rec.orgYear({ year, org: o.def.id, seat: cid(o.seat), stage, age, staff: o.staff, budget: o.budgetMusd,
+        seatUtility: oy?.seatUtility ?? NaN, hazard: oy?.hazard ?? 0, reviewed: oy?.reviewed ?? false, moved: moved.has(o.idx) });
+      perCity[o.seat].staffYears += o.staff;
+    }
+    for (const c of w.cities) {
+      const spendTotal = c.spend.commitments + c.spend.freeOffices + c.spend.taxExemption + c.spend.subsidy + c.spend.schools
+        + c.spend.security + c.spend.leadership + c.spend.grants + c.spend.oneOff;
+      perCity[c.idx].spend += spendTotal;
+      let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
+      const lead = new Float64Array(w.domains.length);
+      for (let k = 0; k < lead.length; k++) lead[k] = Math.min(1, c.leadershipBase[k] + c.leadershipExtra[k]);
+      rec.cityYear({ year, city: c.def.id, budget: c.budgetMusd, spend: { ...c.spend }, spendTotal, budgetLeft: c.budgetLeft, levels: { ...c.levels },
+        security: table.security[c.idx], schools: Math.min(1, c.def.schools + c.schoolsExtra), leadership: lead,
+        hostedOrgs: c.hostedTotal, hostedStaff: staff, orgsByDomain: c.hostedByDomain.slice(), staffByDomain: c.staffByDomain.slice() });
+    }
+    for (const o of w.orgs) {
+      if (!o.active) continue;
+      const g = p.growth[stageOf(year - o.def.founded, p)];
+      o.staff *= 1 + g; o.budgetMusd *= 1 + g;
+      o.trigger = 0; o.stress = 0;
+    }
+  }
+
+  function commit(w: World, o: OrgState, ci: number, offer: NonNullable<ContestOutcome['winner']['offer']>, source: string, year: number) {
+    const c = w.cities[ci];
+    const terms = offerTerms({ ...offer, oneOffMusd: 0 });
+    const term = offer.term ?? 1;
+    c.commitments.push({ org: o.idx, until: year + term, terms: { ...terms, grantMusdPerStaff: 0 }, source });
+    const oneOff = Math.min(offer.oneOffMusd ?? 0, c.budgetLeft);
+    c.budgetLeft -= oneOff; c.spend.oneOff += oneOff;
+    emit({ year, type: 'commitment', org: o.def.id, city: c.def.id, contest: source, detail: `yearly terms for ${term} years from ${year + 1}; one-off ${oneOff.toFixed(3)} USD m`, value: oneOff });
+  }
+
+  function arrive(w: World, o: OrgState, ci: number, terms: Terms, won: { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string } | null, year: number, via: string) {
+    const c = w.cities[ci];
+    const weights = weightsOf(o, year, p);
+    if (o.seat >= 0) {
+      const old = w.cities[o.seat];
+      old.commitments = old.commitments.filter((cm) => cm.org !== o.idx);
+    }
+    // Relocation grant, paid while this year's budget lasts.
+    const wanted = terms.grantMusdPerStaff * o.staff;
+    const paid = Math.min(wanted, c.budgetLeft);
+    if (paid < wanted - 1e-12) emit({ year, type: 'grant_shortfall', org: o.def.id, city: c.def.id, detail: `grant ${paid.toFixed(3)} of ${wanted.toFixed(3)} USD m paid`, value: paid });
+    c.budgetLeft -= paid; c.spend.grants += paid;
+    if (won) commit(w, o, ci, won.offer, won.contest, year);
+    creditArrival(c, o, weights, terms, p);
+    o.seat = ci;
+    o.arrivedVia = via;
+    const t = buildCityTable(w);
+    o.refUtility = evaluate(w, t, o, c, weights, 'seat', termsFor(c, o)).utility - p.choice.stayBonus;
+  }
+
+  // Summary.
+  recount(w);
+  const active = w.orgs.filter((o) => o.active);
+  const totalOrgs = active.length;
+  const totalStaff = active.reduce((s, o) => s + o.staff, 0);
+  const byCity: Record<string, CitySummary> = {};
+  let hhiOrgs = 0, hhiStaff = 0;
+  for (const c of w.cities) {
+    let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
+    const pc = perCity[c.idx];
+    const won = pc.arrivals + pc.foundingsWon;
+    byCity[c.def.id] = {
+      hostedOrgs: c.hostedTotal, hostedStaff: staff, arrivals: pc.arrivals, departures: pc.departures, foundingsWon: pc.foundingsWon,
+      contestsWon: pc.contestsWon, spendMusd: pc.spend, staffYearsHosted: pc.staffYears,
+      costPerOrgWonMusd: won > 0 ? pc.spend / won : null,
+      costPerStaffYearMusd: pc.staffYears > 0 ? pc.spend / pc.staffYears : null,
+    };
+    if (totalOrgs) hhiOrgs += (c.hostedTotal / totalOrgs) ** 2;
+    if (totalStaff) hhiStaff += (staff / totalStaff) ** 2;
+  }
+  const ranked = w.cities.map((c) => ({ city: c.def.id, orgs: c.hostedTotal })).sort((a, b) => b.orgs - a.orgs || (a.city < b.city ? -1 : 1));
+  const top5 = ranked.slice(0, 5);
+  return {
+    scenario: sc.name, arm: sc.arm ?? null, seed, firstYear: sc.start, lastYear: end - 1,
+    cities: w.cities.length, organizations: totalOrgs, ...counters,
+    concentration: { hhiOrgs, hhiStaff, top5ShareOrgs: totalOrgs ? top5.reduce((s, x) => s + x.orgs, 0) / totalOrgs : 0, top5 },
+    byCity,
+  };
+}

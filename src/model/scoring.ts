@@ -1,0 +1,208 @@
+/**
+ * The four drivers, the utility of a city for an organization, and the nested-logit seat choice.
+ * City-side components are computed once per year into a `CityTable`; only the organization's weights,
+ * its own terms and its moving cost are evaluated per (organization, city) pair.
+ */
+import type { Params } from './params.ts';
+import type { CityState, OrgState, Terms, World } from './world.ts';
+import type { Weights } from '../scenario/schema.ts';
+
+export interface CityTable {
+  /** per city */
+  security: Float64Array;
+  operations: Float64Array;
+  /** resources without cash terms (premises at full cost, national support) */
+  resourcesBase: Float64Array;
+  /** per city x domain (row-major, city * nDomains + domain) */
+  values: Float64Array;
+  clusterCount: Int32Array;
+  nDomains: number;
+}
+
+const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+
+export function securityScore(c: CityState, p: Params): number {
+  const d = p.drivers.security;
+  return d.safety * clamp01(c.def.safety * (1 - c.shock) + c.securityExtra) + d.legal * c.def.legal;
+}
+
+export function operationsScore(c: CityState, p: Params): number {
+  const d = p.drivers.operations;
+  const a = c.def;
+  const hub = 1 - Math.exp(-(c.hostedTotal + a.hostedIos) / p.choice.hubScale);
+  return d.connectivity * a.connectivity + d.workforce * a.workforce + d.conference * a.conference
+    + d.schools * clamp01(a.schools + c.schoolsExtra) + d.livability * a.livability + d.livingCost * (1 - a.livingCost) + d.hub * hub;
+}
+
+export function leadershipOf(c: CityState, k: number): number {
+  return clamp01(c.leadershipBase[k] + c.leadershipExtra[k]);
+}
+
+export function valuesScore(c: CityState, k: number, p: Params): number {
+  const d = p.drivers.values;
+  return d.leadership * leadershipOf(c, k) + d.openness * c.def.openness;
+}
+
+/** Resources driver: premises, operating subsidy, tax exemption, national support. */
+export function resourcesScore(officeCost: number, nationalSupport: number, t: Terms, p: Params): number {
+  const d = p.drivers.resources;
+  return d.premises * (1 - officeCost * (1 - t.freeOffices))
+    + d.subsidy * (1 - Math.exp(-t.subsidyMusd / p.drivers.subsidyScaleMusd))
+    + d.tax * t.taxExemption + d.nationalSupport * nationalSupport;
+}
+
+export function clusterPull(n: number, p: Params): number {
+  return n > 0 ? 1 - Math.exp(-n / p.choice.clusterScale) : 0;
+}
+
+export function buildCityTable(w: World): CityTable {
+  const nc = w.cities.length, nd = w.domains.length, p = w.params;
+  const t: CityTable = {
+    security: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
+    values: new Float64Array(nc * nd), clusterCount: new Int32Array(nc * nd), nDomains: nd,
+  };
+  for (const c of w.cities) {
+    t.security[c.idx] = securityScore(c, p);
+    t.operations[c.idx] = operationsScore(c, p);
+    for (let k = 0; k < nd; k++) {
+      t.values[c.idx * nd + k] = valuesScore(c, k, p);
+      t.clusterCount[c.idx * nd + k] = c.hostedByDomain[k];
+    }
+  }
+  return t;
+}
+
+/** The terms an organization gets in a city: general levers if its domain is targeted, improved by a commitment or offer. */
+export function termsFor(c: CityState, o: OrgState, extra?: Partial<Terms>): Terms {
+  const g = c.targets[o.domain] ? c.levels : undefined;
+  let t: Terms = g ? { ...g } : { freeOffices: 0, subsidyMusd: 0, taxExemption: 0, grantMusdPerStaff: c.levels.grantMusdPerStaff };
+  for (const cm of c.commitments) if (cm.org === o.idx) t = maxTerms(t, cm.terms);
+  if (extra) t = maxTerms(t, extra);
+  return t;
+}
+
+export function maxTerms(a: Terms, b: Partial<Terms>): Terms {
+  return {
+    freeOffices: Math.max(a.freeOffices, b.freeOffices ?? 0),
+    subsidyMusd: Math.max(a.subsidyMusd, b.subsidyMusd ?? 0),
+    taxExemption: Math.max(a.taxExemption, b.taxExemption ?? 0),
+    grantMusdPerStaff: Math.max(a.grantMusdPerStaff, b.grantMusdPerStaff ?? 0),
+  };
+}
+
+/** Utility loss of moving to a city that pays `grantMusdPerStaff` per staff member. */
+export function moveCost(o: OrgState, grantMusdPerStaff: number, p: Params): number {
+  const m = p.move;
+  const net = Math.max(0, o.staff * (m.costPerStaffMusd - grantMusdPerStaff));
+  return m.costWeight * net / Math.max(o.budgetMusd, 1e-9) + m.localLossWeight * o.localShare + m.disruption;
+}
+
+export interface Evaluation {
+  city: number;
+  security: number;
+  resources: number;
+  operations: number;
+  values: number;
+  cluster: number;
+  moveCost: number;
+  utility: number;
+}
+
+export type Role = 'seat' | 'move' | 'found';
+
+/** Full driver-by-driver evaluation of one city for one organization. */
+export function evaluate(w: World, t: CityTable, o: OrgState, c: CityState, weights: Weights, role: Role, terms: Terms): Evaluation {
+  const p = w.params;
+  const i = c.idx * t.nDomains + o.domain;
+  const security = t.security[c.idx];
+  const operations = t.operations[c.idx];
+  const resources = resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
+  const values = t.values[i];
+  const cluster = clusterPull(t.clusterCount[i] - (role === 'seat' ? 1 : 0), p);
+  const mc = role === 'move' ? moveCost(o, terms.grantMusdPerStaff, p) : 0;
+  const utility = weights.security * security + weights.resources * resources + weights.operations * operations + weights.values * values
+    + p.choice.clusterWeight * cluster - mc + (role === 'seat' ? p.choice.stayBonus : 0);
+  return { city: c.idx, security, resources, operations, values, cluster, moveCost: mc, utility };
+}
+
+/**
+ * Nested logit: stay versus move (scale `temperature`), and a destination within the move nest (scale `nestScale`).
+ * Returns the probability of each alternative; `stay` is null when the organization has no seat to keep.
+ */
+export function choiceProbabilities(stay: number | null, moves: ArrayLike<number>, p: Params): { stay: number; moves: Float64Array } {
+  const n = moves.length;
+  const out = new Float64Array(n);
+  if (n === 0) return { stay: 1, moves: out };
+  const lam = p.choice.nestScale;
+  let max = -Infinity;
+  for (let j = 0; j < n; j++) if (moves[j] > max) max = moves[j];
+  let sum = 0;
+  for (let j = 0; j < n; j++) { out[j] = Math.exp((moves[j] - max) / lam); sum += out[j]; }
+  const iv = max + lam * Math.log(sum);
+  const pMove = stay === null ? 1 : 1 / (1 + Math.exp((stay - iv) / p.choice.temperature));
+  for (let j = 0; j < n; j++) out[j] = (out[j] / sum) * pMove;
+  return { stay: 1 - pMove, moves: out };
+}
+
+/** Sample from choiceProbabilities with two uniforms: -1 means stay, else the index into `moves`. */
+export function sampleChoice(stay: number | null, moves: ArrayLike<number>, p: Params, u1: number, u2: number): number {
+  const pr = choiceProbabilities(stay, moves, p);
+  if (stay !== null && u1 < pr.stay) return -1;
+  const pMove = 1 - (stay === null ? 0 : pr.stay);
+  let acc = 0;
+  const target = u2 * pMove;
+  for (let j = 0; j < pr.moves.length; j++) { acc += pr.moves[j]; if (target < acc) return j; }
+  return pr.moves.length - 1;
+}
+
+/**
+ * The best two advertised alternatives per (stage, domain): cities whose cash levers target the domain, valued
+ * with the stage's driver weights and the general terms (no organization-specific moving cost). Organizations
+ * compare their seat against these to decide whether an outside offer is worth a review; the review itself
+ * then scores every city exactly.
+ */
+export interface Adverts { best: Float64Array; second: Float64Array; bestCity: Int32Array; secondCity: Int32Array; grant: Float64Array; grant2: Float64Array }
+export const STAGES = ['founding', 'growth', 'mature'] as const;
+
+export function buildAdverts(w: World, t: CityTable): Adverts {
+  const nd = t.nDomains, p = w.params;
+  const n = STAGES.length * nd;
+  const a: Adverts = { best: new Float64Array(n).fill(-Infinity), second: new Float64Array(n).fill(-Infinity),
+    bestCity: new Int32Array(n).fill(-1), secondCity: new Int32Array(n).fill(-1), grant: new Float64Array(n), grant2: new Float64Array(n) };
+  for (const c of w.cities) {
+    const l = c.levels;
+    if (!(l.freeOffices > 0 || l.subsidyMusd > 0 || l.taxExemption > 0)) continue;
+    const r = resourcesScore(c.def.officeCost, c.nationalSupport, l, p);
+    for (let si = 0; si < STAGES.length; si++) {
+      const sw = p.stages[STAGES[si]];
+      for (let k = 0; k < nd; k++) {
+        if (!c.targets[k]) continue;
+        const i = c.idx * nd + k;
+        const u = sw.security * t.security[c.idx] + sw.resources * r + sw.operations * t.operations[c.idx] + sw.values * t.values[i]
+          + p.choice.clusterWeight * clusterPull(t.clusterCount[i], p);
+        const j = si * nd + k;
+        if (u > a.best[j]) {
+          a.second[j] = a.best[j]; a.secondCity[j] = a.bestCity[j]; a.grant2[j] = a.grant[j];
+          a.best[j] = u; a.bestCity[j] = c.idx; a.grant[j] = l.grantMusdPerStaff;
+        } else if (u > a.second[j]) { a.second[j] = u; a.secondCity[j] = c.idx; a.grant2[j] = l.grantMusdPerStaff; }
+      }
+    }
+  }
+  return a;
+}
+
+/** How much the best advertised city (other than the seat) beats the seat, for a stage-weighted organization. */
+export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, stageIndex: number, terms: Terms): number {
+  const p = w.params, nd = t.nDomains;
+  const j = stageIndex * nd + o.domain;
+  const useSecond = a.bestCity[j] === o.seat;
+  const city = useSecond ? a.secondCity[j] : a.bestCity[j];
+  if (city < 0) return 0;
+  const u = (useSecond ? a.second[j] : a.best[j]) - moveCost(o, useSecond ? a.grant2[j] : a.grant[j], p);
+  const sw = p.stages[STAGES[stageIndex]];
+  const c = w.cities[o.seat];
+  const i = o.seat * nd + o.domain;
+  const seat = sw.security * t.security[o.seat] + sw.resources * resourcesScore(c.def.officeCost, c.nationalSupport, terms, p)
+    + sw.operations * t.operations[o.seat] + sw.values * t.values[i] + p.choice.clusterWeight * clusterPull(t.clusterCount[i] - 1, p);
+  return Math.max(0, u - seat);
+}

@@ -1,0 +1,408 @@
+/**
+ * Scenario loading: file -> parsed document -> overrides (arms, sweep points) -> validated, complete scenario.
+ * Every problem is collected with its file, line, column and field path; nothing is thrown half-way.
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, resolve, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node as YNode } from 'yaml';
+import { z } from 'zod';
+import {
+  ScenarioFileSchema, CitySchema, OrgSchema, CITY_ATTRIBUTES, type CityDef, type OrgDef, type EventDef, type ContestDef,
+  type ScenarioFile,
+} from './schema.ts';
+import { resolveParams, WEIGHT_GROUPS, getPath, type Params, type ParamOverrides } from '../model/params.ts';
+import { parseCsv } from './csv.ts';
+import { ScenarioError, suggest, type Problem } from './errors.ts';
+
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const BUNDLED_SEEDS = { cities: resolve(PACKAGE_ROOT, 'seeds/cities.csv'), organizations: resolve(PACKAGE_ROOT, 'seeds/organizations.csv') };
+
+export interface Scenario {
+  name: string;
+  description: string;
+  file: string;
+  /** sha256 of the scenario file and of every seed file read, in that order. */
+  inputs: { file: string; sha256: string }[];
+  arm?: string;
+  overrides: Record<string, unknown>;
+  start: number;
+  years: number;
+  seed: number;
+  params: Params;
+  cities: CityDef[];
+  organizations: OrgDef[];
+  events: EventDef[];
+  contests: ContestDef[];
+  population: { cities: number; organizations: number; domains?: string[] };
+  arms: string[];
+}
+
+export interface LoadOptions {
+  /** Name of an arm declared in the scenario's `arms:` block. */
+  arm?: string;
+  /** Extra path -> value overrides (applied after the arm), e.g. from a sweep design point. */
+  overrides?: Record<string, unknown>;
+  /** Replace the seed / number of years (command-line flags). */
+  seed?: number;
+  years?: number;
+}
+
+const CITY_DEFAULTS: Partial<CityDef> = {
+  hostedIos: 0, focusDomains: [], budgetMusd: 0, strategy: 'fixed', levers: {}, schedule: [], offers: [],
+};
+const ORG_DEFAULTS: Partial<OrgDef> = { veto: 0, region: 'global' };
+
+/** Every key the format knows, for "did you mean" hints. */
+let vocabulary: Set<string> | undefined;
+function knownKeys(): Set<string> {
+  if (vocabulary) return vocabulary;
+  const keys = new Set<string>();
+  const walk = (s: unknown, depth: number): void => {
+    if (!s || depth > 12) return;
+    const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
+    if (!def) return;
+    const shape = (def.shape ?? undefined) as Record<string, unknown> | undefined;
+    if (shape) for (const [k, v] of Object.entries(shape)) { keys.add(k); walk(v, depth + 1); }
+    for (const k of ['innerType', 'element', 'valueType', 'in', 'out', 'schema']) if (def[k]) walk(def[k], depth + 1);
+    for (const k of ['options', 'items']) if (Array.isArray(def[k])) for (const o of def[k] as unknown[]) walk(o, depth + 1);
+  };
+  walk(ScenarioFileSchema, 0);
+  vocabulary = keys;
+  return keys;
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+interface Located { doc: Document; lc: LineCounter; file: string }
+
+function locate(src: Located, path: (string | number)[], key?: string): { line?: number; col?: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = src.doc.getIn(path.slice(0, n), true) as YNode | undefined;
+    if (!node || !(node as { range?: number[] }).range) continue;
+    if (key !== undefined && n === path.length && isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
+      const kn = pair?.key as YNode | undefined;
+      if (kn?.range) { const p = src.lc.linePos(kn.range[0]); return { line: p.line, col: p.col }; }
+    }
+    const p = src.lc.linePos((node as { range: number[] }).range[0]);
+    return { line: p.line, col: p.col };
+  }
+  return {};
+}
+
+function pathString(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
+  return s;
+}
+
+function zodProblems(issues: z.core.$ZodIssue[], where: (path: (string | number)[], key?: string) => Problem): Problem[] {
+  const out: Problem[] = [];
+  for (const is of issues) {
+    const path = is.path.filter((k): k is string | number => typeof k !== 'symbol');
+    if (is.code === 'unrecognized_keys') {
+      for (const key of is.keys) {
+        const hint = suggest(key, knownKeys());
+        const p = where(path, key);
+        out.push({ ...p, path: pathString([...path, key]), message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
+      }
+    } else if (is.code === 'invalid_union') {
+      // Report the most specific branch: the one whose issues go deepest.
+      const branches = (is as unknown as { errors: z.core.$ZodIssue[][] }).errors ?? [];
+      const best = branches.slice().sort((a, b) => depth(b) - depth(a))[0];
+      if (best && best.length) out.push(...zodProblems(best.map((e) => ({ ...e, path: [...is.path, ...e.path] })), where));
+      else out.push({ ...where(path), path: pathString(path), message: is.message });
+    } else {
+      out.push({ ...where(path), path: pathString(path), message: is.message });
+    }
+  }
+  return out;
+}
+const depth = (issues: z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
+
+/** Set a value at a dotted path in a raw scenario object; list segments are matched by element id. */
+export function setPath(raw: Record<string, unknown>, path: string, value: unknown): string | undefined {
+  const parts = path.split('.');
+  let cur: unknown = raw;
+  for (let i = 0; i < parts.length; i++) {
+    const k = parts[i];
+    const last = i === parts.length - 1;
+    if (Array.isArray(cur)) {
+      let idx = /^\d+$/.test(k) ? Number(k) : cur.findIndex((e) => e === k || (typeof e === 'object' && e !== null && (e as { id?: unknown }).id === k));
+      if (idx < 0 || idx >= cur.length) {
+        if (/^\d+$/.test(k)) return `no element ${k} in ${parts.slice(0, i).join('.')}`;
+        cur.push({ id: k }); idx = cur.length - 1;
+      }
+      if (typeof cur[idx] === 'string') cur[idx] = { id: cur[idx] };
+      if (last) { cur[idx] = value; return undefined; }
+      cur = cur[idx];
+    } else if (typeof cur === 'object' && cur !== null) {
+      const o = cur as Record<string, unknown>;
+      if (last) { o[k] = value; return undefined; }
+      if (o[k] === undefined || o[k] === null) o[k] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      cur = o[k];
+    } else return `cannot set ${path}: ${parts.slice(0, i).join('.')} is not an object or list`;
+  }
+  return undefined;
+}
+
+const CITY_COLUMNS: Record<string, string> = {
+  office_cost: 'officeCost', living_cost: 'livingCost', national_support: 'nationalSupport', hosted_ios: 'hostedIos', focus_domains: 'focusDomains',
+};
+const ORG_COLUMNS: Record<string, string> = { budget_musd: 'budgetMusd', local_share: 'localShare' };
+const NUMERIC_CITY = new Set<string>([...CITY_ATTRIBUTES, 'hostedIos', 'lat', 'lon', 'budgetMusd']);
+const NUMERIC_ORG = new Set(['founded', 'staff', 'budgetMusd', 'localShare', 'veto']);
+const IGNORED = new Set(['type_reason', 'profile_reason']);
+
+interface SeedRow { line: number; columns: string[]; value: Record<string, unknown> }
+
+function readSeeds(file: string, kind: 'city' | 'org', problems: Problem[], inputs: Scenario['inputs']): Map<string, SeedRow> {
+  const rows = new Map<string, SeedRow>();
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) {
+    problems.push({ file, path: '', message: `cannot read seed file: ${(e as Error).message}` });
+    return rows;
+  }
+  inputs.push({ file, sha256: sha256(text) });
+  const table = parseCsv(text);
+  const map = kind === 'city' ? CITY_COLUMNS : ORG_COLUMNS;
+  const numeric = kind === 'city' ? NUMERIC_CITY : NUMERIC_ORG;
+  const cols = table.header.map((h) => map[h] ?? h);
+  for (const r of table.rows) {
+    const v: Record<string, unknown> = {};
+    const w: Record<string, number> = {};
+    r.cells.forEach((cell, i) => {
+      const h = table.header[i];
+      const key = cols[i];
+      if (h === undefined || IGNORED.has(h)) return;
+      const s = cell.trim();
+      if (s === '') return;
+      if (kind === 'org' && h.startsWith('w_')) { w[h.slice(2)] = Number(s); return; }
+      if (key === 'focusDomains') v[key] = s.split(';').map((d) => d.trim()).filter(Boolean);
+      else if (numeric.has(key)) v[key] = Number(s);
+      else v[key] = s;
+    });
+    if (Object.keys(w).length) v.weights = w;
+    if (r.cells.length !== table.header.length) {
+      problems.push({ file, line: r.line, col: 1, path: '', message: `row has ${r.cells.length} fields, header has ${table.header.length}` });
+    }
+    if (typeof v.id === 'string') {
+      if (rows.has(v.id)) problems.push({ file, line: r.line, col: 1, path: 'id', message: `duplicate id "${v.id}" (first on line ${rows.get(v.id)!.line})` });
+      else rows.set(v.id, { line: r.line, columns: cols, value: v });
+    }
+  }
+  return rows;
+}
+
+function nearest(id: string, ids: Iterable<string>): string {
+  const s = suggest(id, ids);
+  return s ? ` (did you mean "${s}"?)` : '';
+}
+
+/** Load, override and validate a scenario file. Throws ScenarioError with every problem found. */
+export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) {
+    throw new ScenarioError([{ file, path: '', message: `cannot read scenario: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }]);
+  }
+  return parseScenario(text, file, opts);
+}
+
+export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const src: Located = { doc, lc, file };
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    const p = lc.linePos(e.pos[0]);
+    problems.push({ file, line: p.line, col: p.col, path: '', message: `syntax error: ${e.message.split('\n')[0]}` });
+  }
+  if (problems.length) throw new ScenarioError(problems);
+  const raw = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'a scenario is a mapping (name:, start:, years:, cities:, ...)' }]);
+  }
+  const where = (path: (string | number)[], key?: string): Problem => ({ file, ...locate(src, path, key), path: '', message: '' });
+
+  // Overrides: the arm's, then the caller's (sweep points). They act on the raw document so that
+  // validation sees the final values, and located errors still point at the nearest original node.
+  const overrides: Record<string, unknown> = {};
+  const rawObj = raw as Record<string, unknown>;
+  if (opts.arm !== undefined) {
+    const arms = (rawObj.arms ?? {}) as Record<string, Record<string, unknown>>;
+    if (!arms[opts.arm]) {
+      throw new ScenarioError([{ ...where(['arms']), path: 'arms', message: `no arm "${opts.arm}"${nearest(opts.arm, Object.keys(arms))}; arms: ${Object.keys(arms).join(', ') || 'none'}` }]);
+    }
+    Object.assign(overrides, arms[opts.arm]);
+  }
+  Object.assign(overrides, opts.overrides ?? {});
+  for (const [path, value] of Object.entries(overrides)) {
+    const err = setPath(rawObj, path, structuredClone(value));
+    if (err) problems.push({ file, path, message: `override: ${err}` });
+  }
+  if (opts.seed !== undefined) rawObj.seed = opts.seed;
+  if (opts.years !== undefined) rawObj.years = opts.years;
+
+  const parsed = ScenarioFileSchema.safeParse(rawObj);
+  if (!parsed.success) {
+    problems.push(...zodProblems(parsed.error.issues, where));
+    throw new ScenarioError(problems);
+  }
+  const sf: ScenarioFile = parsed.data;
+  const inputs: Scenario['inputs'] = [{ file, sha256: sha256(text) }];
+  const baseDir = dirname(resolve(file));
+
+  // Seeds are read only when the scenario refers to them.
+  const needsCitySeeds = sf.seeds?.includeAllCities || sf.cities.some((c) => typeof c === 'string' || !('name' in c));
+  const needsOrgSeeds = sf.seeds?.includeAllOrganizations || sf.organizations.some((o) => typeof o === 'string' || !('name' in o));
+  const cityFile = sf.seeds?.cities ? resolve(baseDir, sf.seeds.cities) : BUNDLED_SEEDS.cities;
+  const orgFile = sf.seeds?.organizations ? resolve(baseDir, sf.seeds.organizations) : BUNDLED_SEEDS.organizations;
+  const displayName = (f: string) => { const r = relative(process.cwd(), f); return r.startsWith('..') ? f : r; };
+  const citySeeds = needsCitySeeds ? readSeeds(cityFile, 'city', problems, inputs) : new Map<string, SeedRow>();
+  const orgSeeds = needsOrgSeeds ? readSeeds(orgFile, 'org', problems, inputs) : new Map<string, SeedRow>();
+
+  const merge = <T>(kind: 'cities' | 'organizations', entries: ScenarioFile['cities'] | ScenarioFile['organizations'],
+    seeds: Map<string, SeedRow>, seedFile: string, includeAll: boolean | undefined, defaults: Record<string, unknown>,
+    schema: z.ZodType<T>): T[] => {
+    const out: T[] = [];
+    const listed = new Map<string, { entry: Record<string, unknown>; index: number }>();
+    entries.forEach((e, index) => {
+      const entry = typeof e === 'string' ? { id: e } : (e as Record<string, unknown>);
+      const id = entry.id as string;
+      if (listed.has(id)) {
+        problems.push({ ...where([kind, index]), path: `${kind}[${index}].id`, message: `duplicate id "${id}" (also ${kind}[${listed.get(id)!.index}])` });
+        return;
+      }
+      listed.set(id, { entry, index });
+    });
+    const ids = includeAll ? [...new Set([...seeds.keys(), ...listed.keys()])] : [...listed.keys()];
+    for (const id of ids) {
+      const l = listed.get(id);
+      const seed = seeds.get(id);
+      const isComplete = l && 'name' in l.entry;
+      if (!seed && l && !isComplete) {
+        problems.push({ ...where([kind, l.index]), path: `${kind}[${l.index}]`, message: `"${id}" is not in ${displayName(seedFile)}${nearest(id, seeds.keys())}; give its full definition or a seed id` });
+        continue;
+      }
+      const merged = { ...defaults, ...(seed?.value ?? {}), ...(l?.entry ?? {}) };
+      const r = schema.safeParse(merged);
+      if (r.success) { out.push(r.data); continue; }
+      for (const is of r.error.issues) {
+        const field = String(is.path[0] ?? '');
+        const fromEntry = l && (field in l.entry || !seed);
+        if (fromEntry || !seed) {
+          const idx = l!.index;
+          const entryPath: (string | number)[] = [kind, idx, ...is.path.filter((k): k is string | number => typeof k !== 'symbol')];
+          const probs = zodProblems([{ ...is, path: entryPath } as z.core.$ZodIssue], where);
+          for (const p of probs) problems.push(is.code === 'invalid_type' && !(field in (l?.entry ?? {})) ? { ...p, message: `missing field "${field}"` } : p);
+        } else {
+          const col = seed.columns.indexOf(field);
+          problems.push({ file: displayName(seedFile), line: seed.line, col: col >= 0 ? col + 1 : 1, path: `${id}.${pathString(is.path.filter((k): k is string | number => typeof k !== 'symbol'))}`,
+            message: is.code === 'invalid_type' && merged[field as keyof typeof merged] === undefined ? `missing value "${field}"` : is.message });
+        }
+      }
+    }
+    return out;
+  };
+
+  const cities = merge('cities', sf.cities, citySeeds, cityFile, sf.seeds?.includeAllCities,
+    { ...CITY_DEFAULTS, ...(sf.defaults?.city ?? {}) }, CitySchema);
+  const organizations = merge('organizations', sf.organizations, orgSeeds, orgFile, sf.seeds?.includeAllOrganizations, ORG_DEFAULTS, OrgSchema);
+
+  // Cross-references and sums, reported at the referring field.
+  const cityIds = new Set(cities.map((c) => c.id));
+  const orgIds = new Set(organizations.map((o) => o.id));
+  const at = (path: (string | number)[], message: string) => problems.push({ ...where(path), path: pathString(path), message });
+  const idxOf = (kind: 'cities' | 'organizations', id: string) => {
+    const list = kind === 'cities' ? sf.cities : sf.organizations;
+    return list.findIndex((e) => (typeof e === 'string' ? e : e.id) === id);
+  };
+  const cityRef = (path: (string | number)[], id: string) => { if (!cityIds.has(id)) at(path, `unknown city "${id}"${nearest(id, cityIds)}`); };
+  const orgRef = (path: (string | number)[], id: string) => { if (!orgIds.has(id)) at(path, `unknown organization "${id}"${nearest(id, orgIds)}`); };
+
+  const contestOrgs = new Set(sf.contests.map((c) => c.org));
+  for (const o of organizations) {
+    const i = idxOf('organizations', o.id);
+    const base: (string | number)[] = i >= 0 ? ['organizations', i] : ['organizations'];
+    if (o.seat === null) {
+      if (!contestOrgs.has(o.id)) at([...base, 'seat'], `organization "${o.id}" has no seat and no contest decides one`);
+    } else if (!cityIds.has(o.seat)) at([...base, 'seat'], `seat "${o.seat}" of "${o.id}" is not a city of this scenario${nearest(o.seat, cityIds)}`);
+    if (o.weights) {
+      const s = o.weights.security + o.weights.resources + o.weights.operations + o.weights.values;
+      if (Math.abs(s - 1) > 1e-6) at([...base, 'weights'], `driver weights of "${o.id}" sum to ${+s.toFixed(6)}, not 1`);
+    }
+  }
+  for (const c of cities) {
+    const i = idxOf('cities', c.id);
+    const base: (string | number)[] = i >= 0 ? ['cities', i] : ['cities'];
+    c.offers.forEach((of, j) => orgRef([...base, 'offers', j, 'org'], of.org));
+    if (c.allocation) {
+      const a = c.allocation; const s = a.cash + a.schools + a.security + a.leadership;
+      if (Math.abs(s - 1) > 1e-6) at([...base, 'allocation'], `allocation shares sum to ${+s.toFixed(6)}, not 1`);
+    }
+    c.schedule.forEach((s, j) => { if (s.to !== undefined && s.to < s.from) at([...base, 'schedule', j, 'to'], `"to" (${s.to}) is before "from" (${s.from})`); });
+  }
+  sf.events.forEach((e, i) => {
+    if ('city' in e) cityRef(['events', i, 'city'], e.city);
+    if ('org' in e) orgRef(['events', i, 'org'], e.org);
+    if (e.type === 'hostWithdrawal') e.orgs?.forEach((o, j) => orgRef(['events', i, 'orgs', j], o));
+    if (e.type === 'budgetChange' && (e.factor === undefined) === (e.budgetMusd === undefined)) at(['events', i], 'budgetChange needs exactly one of "factor" or "budgetMusd"');
+  });
+  const contestIds = new Map<string, number>();
+  sf.contests.forEach((c, i) => {
+    if (contestIds.has(c.id)) at(['contests', i, 'id'], `duplicate contest id "${c.id}" (also contests[${contestIds.get(c.id)}])`);
+    contestIds.set(c.id, i);
+    orgRef(['contests', i, 'org'], c.org);
+    c.candidates?.forEach((id, j) => cityRef(['contests', i, 'candidates', j], id));
+    for (const id of Object.keys(c.bids ?? {})) {
+      cityRef(['contests', i, 'bids', id], id);
+      if (c.candidates && !c.candidates.includes(id)) at(['contests', i, 'bids', id], `bid from "${id}", which is not among the candidates`);
+    }
+    const o = organizations.find((x) => x.id === c.org);
+    if (o && c.year < o.founded) at(['contests', i, 'year'], `contest in ${c.year}, before "${o.id}" is founded (${o.founded})`);
+    if (c.year < sf.start || c.year >= sf.start + sf.years) at(['contests', i, 'year'], `contest year ${c.year} is outside the simulated years ${sf.start}-${sf.start + sf.years - 1}`);
+  });
+
+  const paramOverrides = (sf.parameters ?? {}) as ParamOverrides;
+  const params = resolveParams(paramOverrides);
+  for (const group of WEIGHT_GROUPS) {
+    if (!group.some((k) => getPath(paramOverrides, k) !== undefined)) continue;
+    const s = group.reduce((acc, k) => acc + (getPath(params, k) as number), 0);
+    if (Math.abs(s - 1) > 1e-6) {
+      const parent = group[0].split('.').slice(0, -1).join('.');
+      const path = ['parameters', ...group.find((k) => getPath(paramOverrides, k) !== undefined)!.split('.')];
+      at(path, `weights ${parent}.{${group.map((k) => k.split('.').pop()).join(', ')}} sum to ${+s.toFixed(6)}, not 1`);
+    }
+  }
+  if (params.choice.nestScale > params.choice.temperature) {
+    at(['parameters', 'choice', 'nestScale'], `nestScale (${params.choice.nestScale}) must not exceed temperature (${params.choice.temperature})`);
+  }
+  if (params.stages.matureAge <= params.stages.foundingYears) at(['parameters', 'stages', 'matureAge'], 'matureAge must exceed foundingYears');
+
+  if (problems.length) throw new ScenarioError(problems);
+  return {
+    name: sf.name,
+    description: sf.description ?? '',
+    file,
+    inputs,
+    arm: opts.arm,
+    overrides,
+    start: sf.start,
+    years: sf.years,
+    seed: sf.seed,
+    params,
+    cities: cities.sort((a, b) => cmp(a.id, b.id)),
+    organizations: organizations.sort((a, b) => cmp(a.id, b.id)),
+    events: sf.events,
+    contests: sf.contests,
+    population: sf.population ?? { cities: 0, organizations: 0 },
+    arms: Object.keys(sf.arms ?? {}).sort(cmp),
+  };
+}
+
+/** Code-unit string order: locale-independent, so sorted outputs are the same on every machine. */
+export const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
