@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock, no global random state. Everything observable leaves through a `Recorder`.
  */
 import type { Scenario } from '../scenario/load.ts';
-import type { ContestDef, OrgDef } from '../scenario/schema.ts';
+import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
 import { citiesAct, creditArrival, offerTerms, type CityNote, type Hosted } from './cities.ts';
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
@@ -29,6 +29,8 @@ export interface EventRecord {
   probability?: number;
   chosen?: Evaluation & { id: string };
   runnerUp?: Evaluation & { id: string };
+  /** driver weights of the deciding organization (weight x score = a driver's contribution to utility) */
+  weights?: Weights;
 }
 
 export interface CityYearRecord {
@@ -101,7 +103,7 @@ export interface Summary {
 
 export interface RunOptions { recorder?: Recorder; seed?: number; years?: number }
 
-interface Pending { o: OrgState; to: number; terms: Terms; choice: Evaluation; runnerUp: Evaluation | null; probability: number }
+interface Pending { o: OrgState; to: number; terms: Terms; choice: Evaluation; runnerUp: Evaluation | null; probability: number; weights: Weights }
 
 export function buildWorld(sc: Scenario): World {
   const p = sc.params;
@@ -288,16 +290,16 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       const probability = pick < 0 ? probs.stay : probs.moves[pick];
       o.refUtility = us;
       if (pick < 0) {
-        emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'stay', probability, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
       if (o.def.veto > 0 && streams.uniform('veto', o.def.id, year) < o.def.veto) {
         counters.vetoes++;
-        emit({ year, type: 'veto', org: o.def.id, city: cid(o.seat), from: cid(o.seat), to: cid(chosen.city), detail: 'a member blocked the move', probability, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        emit({ year, type: 'veto', org: o.def.id, city: cid(o.seat), from: cid(o.seat), to: cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
-      emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'move', probability, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
-      pending.push({ o, to: chosen.city, terms: altTerms[pick], choice: chosen, runnerUp, probability });
+      emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      pending.push({ o, to: chosen.city, terms: altTerms[pick], choice: chosen, runnerUp, probability, weights });
     }
 
     // 5. Moves, in organization order; grants are paid while the destination's budget lasts.
@@ -307,7 +309,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       arrive(w, m.o, m.to, m.terms, null, year, 'review');
       moved.add(m.o.idx);
       counters.relocations++; perCity[m.to].arrivals++; perCity[from].departures++;
-      emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+      emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
     }
 
     // 6. Contests, in id order; each sees the seats and budgets left by the ones before it.
@@ -324,7 +326,8 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
           value: r.votes[0][1] });
       }
       const win = out.winner;
-      emit({ year, type: 'contest_result', org: o.def.id, city: cid(win.city), contest: def.id, from: o.seat >= 0 ? cid(o.seat) : undefined, to: cid(win.city),
+      const cw = weightsOf(o, year, p);
+      emit({ weights: cw, year, type: 'contest_result', org: o.def.id, city: cid(win.city), contest: def.id, from: o.seat >= 0 ? cid(o.seat) : undefined, to: cid(win.city),
         detail: `${def.rule}; ${out.candidates.length} candidates${out.rounds.length ? `; ${out.rounds.length} rounds` : ''}`,
         chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
       perCity[win.city].contestsWon++;
@@ -338,7 +341,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
         arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year, 'contest');
         counters.relocations++; perCity[win.city].arrivals++; perCity[wasSeat].departures++;
         moved.add(o.idx);
-        emit({ year, type: 'relocation', org: o.def.id, city: cid(win.city), from: cid(wasSeat), to: cid(win.city), contest: def.id, detail: 'after a contest', chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
+        emit({ year, type: 'relocation', org: o.def.id, city: cid(win.city), from: cid(wasSeat), to: cid(win.city), contest: def.id, detail: 'after a contest', weights: cw, chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
       } else {
         o.refUtility = win.eval.utility - p.choice.stayBonus;
         if (win.offer) commit(w, o, win.city, win.offer, def.id, year);

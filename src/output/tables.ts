@@ -5,11 +5,13 @@ const EVAL_FIELDS = ['security', 'resources', 'operations', 'values', 'cluster',
 const EVAL_COLS = ['security', 'resources', 'operations', 'values', 'cluster', 'move_cost', 'utility'];
 
 export const EVENT_HEADER = ['year', 'type', 'org', 'city', 'from', 'to', 'contest', 'round', 'value', 'probability', 'detail',
-  'chosen', ...EVAL_COLS.map((c) => `chosen_${c}`), 'runner_up', ...EVAL_COLS.map((c) => `runner_up_${c}`)];
+  'chosen', ...EVAL_COLS.map((c) => `chosen_${c}`), 'runner_up', ...EVAL_COLS.map((c) => `runner_up_${c}`),
+  'weight_security', 'weight_resources', 'weight_operations', 'weight_values'];
 
 export function eventRow(e: EventRecord): unknown[] {
   return [e.year, e.type, e.org, e.city, e.from, e.to, e.contest, e.round, e.value, e.probability, e.detail,
-    e.chosen?.id, ...EVAL_FIELDS.map((f) => e.chosen?.[f]), e.runnerUp?.id, ...EVAL_FIELDS.map((f) => e.runnerUp?.[f])];
+    e.chosen?.id, ...EVAL_FIELDS.map((f) => e.chosen?.[f]), e.runnerUp?.id, ...EVAL_FIELDS.map((f) => e.runnerUp?.[f]),
+    e.weights?.security, e.weights?.resources, e.weights?.operations, e.weights?.values];
 }
 
 export function cityYearHeader(domains: string[]): string[] {
