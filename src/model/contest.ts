@@ -102,16 +102,19 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
     const votes = new Map<number, number>(remaining.map((x) => [x.city, 0]));
     members.forEach((m, mi) => {
       const r = streams.stream('vote', `${def.id}:${mi}:${round}`, w.year);
-      let best = -1, bestU = -Infinity;
+      let bestU = -Infinity;
+      let best: number[] = [];
       for (const x of remaining) {
         const e = x.eval;
         const u = m.w[0] * e.security + m.w[1] * e.resources + m.w[2] * e.operations + m.w[3] * e.values
           + p.choice.clusterWeight * e.cluster - e.moveCost + (x.isSeat ? p.choice.stayBonus : 0)
           + (w.cities[x.city].def.region === m.region ? p.contest.regionAffinity : 0)
           + p.contest.voteNoise * gumbel(r());
-        if (u > bestU) { bestU = u; best = x.city; }
+        if (u > bestU + 1e-12) { bestU = u; best = [x.city]; } else if (u >= bestU - 1e-12) best.push(x.city);
       }
-      votes.set(best, votes.get(best)! + 1);
+      // A member indifferent between candidates picks one by lot.
+      const choice = best.length === 1 ? best[0] : best[Math.floor(r() * best.length)];
+      votes.set(choice, votes.get(choice)! + 1);
     });
     const tally = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
     const [topCity, topVotes] = tally[0];

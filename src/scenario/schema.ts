@@ -119,7 +119,7 @@ export const ContestSchema = z.strictObject({
   bids: z.record(Id, OfferSchema).optional().describe('scripted offers by city; other candidates bid by their strategy'),
   rule: z.enum(['organization', 'vote']).default('organization'),
   members: z.number().int().min(1).max(500).optional(),
-  memberRegions: z.record(z.enum([...REGIONS, 'global']), nonneg).optional().describe('relative number of members per region (default: by candidates)'),
+  memberRegions: z.partialRecord(z.enum([...REGIONS, 'global']), nonneg).optional().describe('relative number of members per region (default: by candidates)'),
   threshold: z.number().gt(0).max(1).optional(),
   includeSeat: z.boolean().default(true).describe("the organization's current seat stays a candidate"),
 });
