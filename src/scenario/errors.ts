@@ -21,15 +21,17 @@ export function formatProblem(p: Problem): string {
 
 export function editDistance(a: string, b: string): number {
   const m = a.length, n = b.length;
-  let prev = Array.from({ length: n + 1 }, (_, j) => j);
+  // Optimal string alignment distance: insertions, deletions, substitutions and adjacent transpositions.
+  const A = a.toLowerCase(), B = b.toLowerCase();
+  const d: number[][] = Array.from({ length: m + 1 }, (_, i) => Array.from({ length: n + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
   for (let i = 1; i <= m; i++) {
-    const cur = [i];
     for (let j = 1; j <= n; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1].toLowerCase() === b[j - 1].toLowerCase() ? 0 : 1));
+      const cost = A[i - 1] === B[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && A[i - 1] === B[j - 2] && A[i - 2] === B[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    prev = cur;
   }
-  return prev[n];
+  return d[m][n];
 }
 
 /** The closest candidate within a small edit distance, for "did you mean" hints. */

@@ -222,7 +222,13 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     problems.push({ file, line: p.line, col: p.col, path: '', message: `syntax error: ${e.message.split('\n')[0]}` });
   }
   if (problems.length) throw new ScenarioError(problems);
-  const raw = doc.toJS({ maxAliasCount: 1000 }) as unknown;
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    // e.g. an alias to an anchor that does not exist, or an alias bomb
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `cannot read the document: ${(e as Error).message.split('\n')[0]}` }]);
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'a scenario is a mapping (name:, start:, years:, cities:, ...)' }]);
   }
@@ -347,6 +353,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     c.schedule.forEach((s, j) => { if (s.to !== undefined && s.to < s.from) at([...base, 'schedule', j, 'to'], `"to" (${s.to}) is before "from" (${s.from})`); });
   }
   sf.events.forEach((e, i) => {
+    if (e.year < sf.start) at(['events', i, 'year'], `event year ${e.year} is before the first simulated year ${sf.start}`);
     if ('city' in e) cityRef(['events', i, 'city'], e.city);
     if ('org' in e) orgRef(['events', i, 'org'], e.org);
     if (e.type === 'hostWithdrawal') e.orgs?.forEach((o, j) => orgRef(['events', i, 'orgs', j], o));
@@ -364,7 +371,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     }
     const o = organizations.find((x) => x.id === c.org);
     if (o && c.year < o.founded) at(['contests', i, 'year'], `contest in ${c.year}, before "${o.id}" is founded (${o.founded})`);
-    if (c.year < sf.start || c.year >= sf.start + sf.years) at(['contests', i, 'year'], `contest year ${c.year} is outside the simulated years ${sf.start}-${sf.start + sf.years - 1}`);
+    // A contest after the horizon simply does not happen (runs may be shortened with --years); one before the start is a mistake.
+    if (c.year < sf.start) at(['contests', i, 'year'], `contest year ${c.year} is before the first simulated year ${sf.start}`);
   });
 
   const paramOverrides = (sf.parameters ?? {}) as ParamOverrides;

@@ -16,7 +16,8 @@ export const CITY_ATTRIBUTES = ['safety', 'connectivity', 'officeCost', 'livingC
   'nationalSupport', 'conference', 'schools', 'openness'] as const;
 export type CityAttribute = (typeof CITY_ATTRIBUTES)[number];
 
-const num = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
+const num = z.number({ error: (iss) => (typeof iss.input === 'number' ? 'must be a finite number' : undefined) })
+  .refine(Number.isFinite, { message: 'must be a finite number' });
 const share = num.pipe(z.number().min(0).max(1));
 const nonneg = num.pipe(z.number().min(0));
 const year = z.number().int().min(1000).max(3000);
@@ -126,7 +127,7 @@ export const ContestSchema = z.strictObject({
 export type ContestDef = z.infer<typeof ContestSchema>;
 
 const leafSchema = (s: ParamSpec) => {
-  let n = z.number().refine(Number.isFinite, { message: 'must be a finite number' }) as z.ZodType<number>;
+  let n = num as z.ZodType<number>;
   let b = z.number();
   if (s.integer) b = b.int();
   if (s.min !== undefined) b = b.min(s.min);
