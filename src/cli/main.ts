@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { loadScenario, runToDirectory, ScenarioError, formatProblem, VERSION, type Summary } from '../index.ts';
 import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
+import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 
 export class UsageError extends Error {}
 
@@ -74,6 +75,11 @@ export async function main(argv: string[]): Promise<number> {
       schema.title = 'hqsim scenario';
       out(JSON.stringify(schema, null, 2));
     });
+
+  program.command('params').description('print every model coefficient: scenario path, meaning, unit, default, range, source')
+    .option('--format <format>', 'markdown or json', parseParamsFormat, 'markdown' as ParamsFormat)
+    .option('--write <file>', 'rewrite the table between <!-- params:begin --> and <!-- params:end --> in a markdown file (e.g. docs/ODD.md)')
+    .action((o: { format: ParamsFormat; write?: string }) => out(paramsCommand(o, (m) => new UsageError(m))));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
