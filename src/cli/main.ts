@@ -6,6 +6,7 @@ import { loadScenario, runToDirectory, ScenarioError, formatProblem, VERSION, ty
 import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
+import { registerSweepCommands } from './sweep.ts';
 
 export class UsageError extends Error {}
 
@@ -80,6 +81,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--format <format>', 'markdown or json', parseParamsFormat, 'markdown' as ParamsFormat)
     .option('--write <file>', 'rewrite the table between <!-- params:begin --> and <!-- params:end --> in a markdown file (e.g. docs/ODD.md)')
     .action((o: { format: ParamsFormat; write?: string }) => out(paramsCommand(o, (m) => new UsageError(m))));
+
+  registerSweepCommands(program, UsageError);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,449 @@
+/**
+ * Experiment files (`*.sweep.yaml`): parse, validate with located errors, and expand into a `Plan`:
+ * a self-contained, JSON-serializable description of every design point, arm, replication seed and
+ * metric of a sweep. The plan is what runs, resumes and merges agree on (its hash identifies a sweep).
+ */
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { dirname, resolve, relative, isAbsolute } from 'node:path';
+import seedrandom from 'seedrandom';
+import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node as YNode } from 'yaml';
+import { z } from 'zod';
+import { loadScenario, type Scenario } from '../scenario/load.ts';
+import { ScenarioError, suggest, type Problem } from '../scenario/errors.ts';
+import { simulate, type Summary } from '../model/engine.ts';
+import { cityYearHeader } from '../output/tables.ts';
+import { fullGrid, latinHypercube, morris, saltelli, type Factor, type Level, type Point } from './design.ts';
+
+// ---------------------------------------------------------------------------
+// File format
+// ---------------------------------------------------------------------------
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const Ident = z.string().regex(IDENT, 'must be an identifier: letters, digits and _, not starting with a digit');
+const Scalar = z.union([z.number(), z.string(), z.boolean()]);
+
+const FactorSchema = z.strictObject({
+  name: Ident.optional().describe('column name in the outputs (default: the path with . replaced by _)'),
+  path: z.string().min(1).describe('dotted path into the scenario; list elements by id, e.g. cities.shanghai.levers.freeOffices'),
+  range: z.tuple([z.number(), z.number()]).optional().describe('[min, max] of a numeric factor'),
+  values: z.array(Scalar).min(1).optional().describe('explicit levels, in order'),
+  integer: z.boolean().optional().describe('integer-valued range'),
+  log: z.boolean().optional().describe('log-scaled range (min > 0)'),
+  levels: z.number().int().min(1).max(1000).optional().describe('grid levels of this range (default: design.levels)'),
+});
+
+const ArmSchema = z.strictObject({
+  description: z.string().optional(),
+  scenarioArm: z.string().optional().describe('an arm declared in the scenario file, applied first'),
+  overrides: z.record(z.string(), z.unknown()).optional().describe('path -> value overrides into the scenario'),
+});
+
+const DesignSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('grid'), levels: z.number().int().min(1).max(1000).default(3) }),
+  z.strictObject({ type: z.literal('lhs'), points: z.number().int().min(1).max(10_000_000) }),
+  z.strictObject({ type: z.literal('sobol'), n: z.number().int().min(2).max(1 << 24), bootstrap: z.number().int().min(0).max(100_000).default(1000) }),
+  z.strictObject({
+    type: z.literal('morris'), trajectories: z.number().int().min(2).max(1_000_000),
+    levels: z.number().int().min(2).max(1000).refine((v) => v % 2 === 0, 'levels must be even').default(4),
+    bootstrap: z.number().int().min(0).max(100_000).default(1000),
+  }),
+]);
+
+const AGGREGATES = ['mean', 'sum', 'min', 'max', 'first', 'last'] as const;
+const MetricObject = z.strictObject({
+  name: Ident.optional().describe('column name (default derived from the source)'),
+  summary: z.string().min(1).optional().describe('a summary.json field, dotted: relocations, concentration.hhiOrgs, byCity.bonn.hostedOrgs'),
+  cityYear: z.strictObject({
+    city: z.string().min(1),
+    column: z.string().min(1).describe('a city_year.csv column, e.g. hosted_orgs, spend_total_musd, orgs_climate'),
+    year: z.number().int().optional().describe('one year; without year and aggregate: one metric per simulated year'),
+    aggregate: z.enum(AGGREGATES).optional().describe('reduce the series over the years'),
+  }).optional(),
+  contest: z.strictObject({ id: z.string().min(1), city: z.string().min(1) }).optional().describe('1 if the city won the contest, else 0'),
+});
+const MetricSchema = z.preprocess((v) => (typeof v === 'string' ? { summary: v } : v), MetricObject);
+
+export const ExperimentFileSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'name: letters, digits, _ . - (it names the result directory)'),
+  description: z.string().optional(),
+  scenario: z.string().min(1).describe('base scenario file, relative to this file'),
+  years: z.number().int().min(1).max(1000).optional().describe('override the scenario\'s number of years'),
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('experiment seed: replication seeds and random designs derive from it'),
+  factors: z.array(FactorSchema).default([]),
+  arms: z.record(Ident, ArmSchema).optional().describe('named policy variants; default one arm "base"'),
+  baseline: z.string().optional().describe('arm the others are compared with (default: the first)'),
+  design: DesignSchema.default({ type: 'grid', levels: 3 }),
+  replications: z.number().int().min(1).max(1_000_000).default(10),
+  metrics: z.array(MetricSchema).min(1),
+  adaptive: z.strictObject({
+    metric: z.string().optional().describe('metric whose 95% CI half-width is controlled (default: the first)'),
+    ciWidth: z.number().positive().optional().describe('target half-width (the --ci-width flag overrides)'),
+    maxReplications: z.number().int().min(2).max(1_000_000).optional().describe('cap (default 10 x replications)'),
+  }).optional(),
+});
+export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
+
+// ---------------------------------------------------------------------------
+// Plan
+// ---------------------------------------------------------------------------
+
+export type PlanFactor = {
+  name: string; path: string;
+} & ({ kind: 'range'; min: number; max: number; integer?: boolean; log?: boolean; levels?: number } | { kind: 'values'; values: Level[] });
+
+export interface PlanArm { name: string; description?: string; scenarioArm?: string; overrides: Record<string, unknown> }
+
+export type MetricSpec =
+  | { name: string; kind: 'summary'; path: string[] }
+  | { name: string; kind: 'cityYear'; city: string; column: string; year?: number; aggregate?: (typeof AGGREGATES)[number] }
+  | { name: string; kind: 'contest'; contest: string; city: string };
+
+export interface Adaptive { metric: string; ciWidth: number; maxReplications: number }
+
+export interface Plan {
+  format: 1;
+  name: string;
+  description: string;
+  experiment: { file: string; sha256: string };
+  /** Scenario file as written in the experiment (relative to it) and its absolute path (for workers). */
+  scenario: { file: string; path: string; name: string; inputs: { file: string; sha256: string }[] };
+  years: number | null;
+  seed: number;
+  factors: PlanFactor[];
+  arms: PlanArm[];
+  baseline: string;
+  design: { type: 'grid' | 'lhs' | 'sobol' | 'morris'; points: number; [k: string]: unknown };
+  /** Design points: factor values in factor order. */
+  points: Level[][];
+  sobol?: { n: number; k: number; blocks: { A: number; B: number; AB: number[] } };
+  morris?: { r: number; k: number; delta: number; trajectories: { start: number; order: number[]; sign: number[] }[] };
+  bootstrap: number;
+  replications: number;
+  adaptive: Adaptive | null;
+  metrics: MetricSpec[];
+}
+
+export interface PlanOptions {
+  /** --ci-width etc. from the command line; they override the file's `adaptive:` block. */
+  ciWidth?: number;
+  ciMetric?: string;
+  maxReplications?: number;
+}
+
+const RESERVED = new Set(['point', 'arm', 'replication', 'seed', 'baseline', 'metric', 'n', 'mean', 'sd', 'ci_low', 'ci_high']);
+
+/** The seed of replication r: a hash of the experiment seed and r only (never of the point or arm), 31 bits. */
+export function replicationSeed(seed: number, r: number): number {
+  return createHash('sha256').update(`hqsim-replication/${seed}/${r}`).digest().readUInt32BE(0) >>> 1;
+}
+
+export function sha256(text: string | Buffer): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Stable JSON (sorted keys) for hashing plans. */
+export function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  return JSON.stringify(v) ?? 'null';
+}
+
+export function planHash(plan: Plan): string {
+  return sha256(canonical(plan));
+}
+
+interface Located { doc: Document; lc: LineCounter; file: string }
+
+function locate(src: Located, path: (string | number)[], key?: string): { line?: number; col?: number } {
+  for (let n = path.length; n >= 0; n--) {
+    const node = src.doc.getIn(path.slice(0, n), true) as YNode | undefined;
+    if (!node || !(node as { range?: number[] }).range) continue;
+    if (key !== undefined && n === path.length && isMap(node)) {
+      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
+      const kn = pair?.key as YNode | undefined;
+      if (kn?.range) { const p = src.lc.linePos(kn.range[0]); return { line: p.line, col: p.col }; }
+    }
+    const p = src.lc.linePos((node as { range: number[] }).range[0]);
+    return { line: p.line, col: p.col };
+  }
+  return {};
+}
+
+function pathString(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
+  return s;
+}
+
+const EXPERIMENT_KEYS = ['name', 'description', 'scenario', 'years', 'seed', 'factors', 'arms', 'baseline', 'design', 'replications', 'metrics',
+  'adaptive', 'path', 'range', 'values', 'integer', 'log', 'levels', 'scenarioArm', 'overrides', 'type', 'points', 'n', 'bootstrap',
+  'trajectories', 'summary', 'cityYear', 'contest', 'city', 'column', 'year', 'aggregate', 'id', 'metric', 'ciWidth', 'maxReplications'];
+
+function zodProblems(src: Located, issues: z.core.$ZodIssue[]): Problem[] {
+  const out: Problem[] = [];
+  for (const is of issues) {
+    const path = is.path.filter((k): k is string | number => typeof k !== 'symbol');
+    if (is.code === 'unrecognized_keys') {
+      for (const key of is.keys) {
+        const hint = suggest(key, EXPERIMENT_KEYS);
+        out.push({ file: src.file, ...locate(src, path, key), path: pathString([...path, key]), message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
+      }
+    } else if (is.code === 'invalid_union') {
+      const branches = (is as unknown as { errors: z.core.$ZodIssue[][] }).errors ?? [];
+      const best = branches.slice().sort((a, b) => depth(b) - depth(a))[0];
+      if (best?.length) out.push(...zodProblems(src, best.map((e) => ({ ...e, path: [...is.path, ...e.path] }))));
+      else out.push({ file: src.file, ...locate(src, path), path: pathString(path), message: is.message });
+    } else {
+      out.push({ file: src.file, ...locate(src, path), path: pathString(path), message: is.message });
+    }
+  }
+  return out;
+}
+const depth = (issues: z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
+
+function displayPath(f: string): string {
+  const r = relative(process.cwd(), f);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : f;
+}
+
+/** Read, validate and expand an experiment file. Throws ScenarioError (located problems) on bad input. */
+export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (e) {
+    throw new ScenarioError([{ file, path: '', message: `cannot read experiment: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }]);
+  }
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const src: Located = { doc, lc, file };
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    const p = lc.linePos(e.pos[0]);
+    problems.push({ file, line: p.line, col: p.col, path: '', message: `syntax error: ${e.message.split('\n')[0]}` });
+  }
+  if (problems.length) throw new ScenarioError(problems);
+  const raw = doc.toJS() as unknown;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'an experiment is a mapping (name:, scenario:, factors:, design:, metrics:, ...)' }]);
+  }
+  const parsed = ExperimentFileSchema.safeParse(raw);
+  if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues));
+  const ex = parsed.data;
+  const at = (path: (string | number)[], message: string, key?: string) =>
+    problems.push({ file, ...locate(src, path, key), path: pathString(key ? [...path, key] : path), message });
+
+  // Base scenario: must load on its own.
+  const scenarioPath = resolve(dirname(resolve(file)), ex.scenario);
+  let base: Scenario;
+  try {
+    base = loadScenario(scenarioPath, { years: ex.years });
+  } catch (e) {
+    if (e instanceof ScenarioError) {
+      at(['scenario'], `the base scenario does not load: ${e.problems.length} problem(s), first: ${e.problems[0] ? formatShort(e.problems[0]) : ''}`);
+      throw new ScenarioError([...problems, ...e.problems]);
+    }
+    throw e;
+  }
+
+  // Factors.
+  const factors: PlanFactor[] = [];
+  const names = new Map<string, string>();
+  const claim = (name: string, what: string, path: (string | number)[]) => {
+    if (RESERVED.has(name)) at(path, `"${name}" is a reserved column name; give another name`);
+    else if (names.has(name)) at(path, `duplicate column name "${name}" (also ${names.get(name)})`);
+    else names.set(name, what);
+  };
+  ex.factors.forEach((f, i) => {
+    const name = f.name ?? f.path.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_');
+    claim(name, `factors[${i}]`, ['factors', i, f.name ? 'name' : 'path']);
+    if ((f.range === undefined) === (f.values === undefined)) { at(['factors', i], 'a factor needs exactly one of "range" or "values"'); return; }
+    if (f.range) {
+      const [min, max] = f.range;
+      if (!(min < max)) at(['factors', i, 'range'], `range min (${min}) must be below max (${max})`);
+      if (f.log && !(min > 0)) at(['factors', i, 'range'], 'a log range needs min > 0');
+      if (f.integer && (!Number.isInteger(min) || !Number.isInteger(max))) at(['factors', i, 'range'], 'an integer range needs integer bounds');
+      factors.push({ name, path: f.path, kind: 'range', min, max, ...(f.integer ? { integer: true } : {}), ...(f.log ? { log: true } : {}), ...(f.levels ? { levels: f.levels } : {}) });
+    } else {
+      if (f.integer || f.log || f.levels) at(['factors', i], '"integer", "log" and "levels" apply to ranges only');
+      factors.push({ name, path: f.path, kind: 'values', values: f.values! });
+    }
+  });
+
+  // Arms.
+  const armEntries = Object.entries(ex.arms ?? { base: {} });
+  if (armEntries.length === 0) at(['arms'], 'declare at least one arm, or leave "arms" out');
+  const arms: PlanArm[] = armEntries.map(([name, a]) => ({
+    name, ...(a.description ? { description: a.description } : {}), ...(a.scenarioArm ? { scenarioArm: a.scenarioArm } : {}), overrides: a.overrides ?? {},
+  }));
+  const baseline = ex.baseline ?? arms[0]?.name ?? 'base';
+  if (!arms.some((a) => a.name === baseline)) at(['baseline'], `no arm "${baseline}"${hint(baseline, arms.map((a) => a.name))}`);
+
+  if (ex.design.type === 'sobol' && factors.length < 1) at(['design'], 'a Sobol design needs at least one factor');
+  if (ex.design.type === 'morris' && factors.length < 1) at(['design'], 'a Morris design needs at least one factor');
+  if (ex.design.type === 'lhs' && factors.length < 1) at(['design'], 'a Latin hypercube needs at least one factor');
+  if (ex.design.type === 'sobol' && 2 * factors.length > 64) at(['factors'], 'a Sobol design supports at most 32 factors');
+  if (problems.length) throw new ScenarioError(problems);
+
+  // Every arm and both ends of every factor must give a valid scenario; errors point at the experiment entry.
+  const trial = (overrides: Record<string, unknown>, arm: PlanArm, where: (string | number)[], what: string) => {
+    try {
+      return loadScenario(scenarioPath, { arm: arm.scenarioArm, overrides: { ...arm.overrides, ...overrides }, years: ex.years });
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      at(where, `${what}: ${e.problems.map(formatShort).join('; ')}`);
+      return undefined;
+    }
+  };
+  const armScenarios = arms.map((a) => trial({}, a, ex.arms ? ['arms', a.name] : ['scenario'], `arm "${a.name}" does not give a valid scenario`));
+  factors.forEach((f, i) => {
+    const ends: Level[] = f.kind === 'range' ? [f.min, f.max] : f.values;
+    for (const v of ends) {
+      if (trial({ [f.path]: v }, arms[0], ['factors', i, 'path'], `${f.path} = ${JSON.stringify(v)} does not give a valid scenario`) === undefined) break;
+    }
+  });
+  if (problems.length) throw new ScenarioError(problems);
+
+  // Metrics, checked against a one-year dry run of the first arm (summary shape, city_year columns, contests).
+  const probe = armScenarios[0] ?? base;
+  let header: string[] = [];
+  const summary: Summary = simulate(probe, { years: 1, recorder: { begin: (info) => { header = cityYearHeader(info.domains); }, event() {}, cityYear() {}, orgYear() {} } });
+  const cityIds = Object.keys(summary.byCity);
+  const contestIds = probe.contests.map((c) => c.id);
+  const first = probe.start;
+  const last = probe.start + probe.years - 1;
+  const metrics: MetricSpec[] = [];
+  ex.metrics.forEach((m, i) => {
+    const where: (string | number)[] = ['metrics', i];
+    const sources = [m.summary, m.cityYear, m.contest].filter((x) => x !== undefined).length;
+    if (sources !== 1) { at(where, 'a metric needs exactly one of "summary", "cityYear" or "contest"'); return; }
+    if (m.summary !== undefined) {
+      const path = m.summary.split('.');
+      let cur: unknown = summary;
+      for (let k = 0; k < path.length; k++) {
+        const o = cur as Record<string, unknown> | null;
+        if (!o || typeof o !== 'object' || Array.isArray(o) || !(path[k] in o)) {
+          const options = o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : [];
+          at([...where, ...(typeof ex.metrics[i] === 'object' ? ['summary'] : [])], `no summary field "${path.slice(0, k + 1).join('.')}"${hint(path[k], options)}${options.length && options.length <= 12 ? `; fields here: ${options.join(', ')}` : ''}`);
+          cur = undefined;
+          break;
+        }
+        cur = o[path[k]];
+      }
+      if (cur !== undefined && typeof cur !== 'number' && cur !== null) { at(where, `summary field "${m.summary}" is not a number`); return; }
+      if (cur === undefined) return;
+      const name = m.name ?? m.summary.replace(/[^A-Za-z0-9_]/g, '_');
+      claim(name, `metrics[${i}]`, where);
+      metrics.push({ name, kind: 'summary', path });
+    } else if (m.cityYear) {
+      const cy = m.cityYear;
+      if (!cityIds.includes(cy.city)) { at([...where, 'cityYear', 'city'], `unknown city "${cy.city}"${hint(cy.city, cityIds)}`); return; }
+      if (!header.includes(cy.column) || cy.column === 'year' || cy.column === 'city') { at([...where, 'cityYear', 'column'], `no city_year column "${cy.column}"${hint(cy.column, header)}`); return; }
+      if (cy.year !== undefined && (cy.year < first || cy.year > last)) { at([...where, 'cityYear', 'year'], `year ${cy.year} is outside the simulated years ${first}-${last}`); return; }
+      if (cy.year !== undefined && cy.aggregate) { at([...where, 'cityYear'], 'give "year" or "aggregate", not both'); return; }
+      const stem = m.name ?? `${cy.city}_${cy.column}`;
+      if (cy.year === undefined && !cy.aggregate) {
+        for (let y = first; y <= last; y++) {
+          claim(`${stem}_${y}`, `metrics[${i}]`, where);
+          metrics.push({ name: `${stem}_${y}`, kind: 'cityYear', city: cy.city, column: cy.column, year: y });
+        }
+      } else {
+        const name = m.name ?? `${stem}_${cy.year ?? cy.aggregate}`;
+        claim(name, `metrics[${i}]`, where);
+        metrics.push({ name, kind: 'cityYear', city: cy.city, column: cy.column, ...(cy.year !== undefined ? { year: cy.year } : { aggregate: cy.aggregate }) });
+      }
+    } else if (m.contest) {
+      const c = m.contest;
+      if (!contestIds.includes(c.id)) { at([...where, 'contest', 'id'], `unknown contest "${c.id}"${hint(c.id, contestIds)}`); return; }
+      if (!cityIds.includes(c.city)) { at([...where, 'contest', 'city'], `unknown city "${c.city}"${hint(c.city, cityIds)}`); return; }
+      const name = m.name ?? `${c.id}_${c.city}`;
+      claim(name, `metrics[${i}]`, where);
+      metrics.push({ name, kind: 'contest', contest: c.id, city: c.city });
+    }
+  });
+  if (problems.length) throw new ScenarioError(problems);
+
+  // Adaptive replication.
+  let adaptive: Adaptive | null = null;
+  const ciWidth = opts.ciWidth ?? ex.adaptive?.ciWidth;
+  if (ciWidth !== undefined) {
+    const metric = opts.ciMetric ?? ex.adaptive?.metric ?? metrics[0].name;
+    if (!metrics.some((m) => m.name === metric)) {
+      if (opts.ciMetric !== undefined) throw new PlanUsageError(`--ci-metric: no metric "${metric}"${hint(metric, metrics.map((m) => m.name))}`);
+      at(['adaptive', 'metric'], `no metric "${metric}"${hint(metric, metrics.map((m) => m.name))}`);
+      throw new ScenarioError(problems);
+    }
+    const maxReplications = opts.maxReplications ?? ex.adaptive?.maxReplications ?? Math.max(10 * ex.replications, 2);
+    if (maxReplications < ex.replications) throw new PlanUsageError(`the replication cap (${maxReplications}) is below the initial replications (${ex.replications})`);
+    adaptive = { metric, ciWidth, maxReplications };
+  }
+
+  // Design.
+  const designFactors: Factor[] = factors.map((f) => (f.kind === 'range'
+    ? { name: f.name, kind: 'range', min: f.min, max: f.max, integer: f.integer, log: f.log }
+    : { name: f.name, kind: 'values', values: f.values }));
+  const rng = seedrandom.alea(`hqsim-design/${ex.seed}`) as () => number;
+  let points: Point[];
+  let sobol: Plan['sobol'];
+  let morrisMeta: Plan['morris'];
+  let bootstrap = 0;
+  const d = ex.design;
+  const design: Plan['design'] = { ...d, points: 0 };
+  if (d.type === 'grid') {
+    const levels: Record<string, number> = {};
+    for (const f of factors) levels[f.name] = f.kind === 'range' ? f.levels ?? d.levels : 1;
+    points = fullGrid(designFactors, levels);
+  } else if (d.type === 'lhs') {
+    points = latinHypercube(designFactors, d.points, rng);
+  } else if (d.type === 'sobol') {
+    const s = saltelli(designFactors, d.n);
+    points = s.points;
+    sobol = { n: s.n, k: s.k, blocks: s.blocks };
+    bootstrap = d.bootstrap;
+  } else {
+    const m = morris(designFactors, d.trajectories, d.levels, rng);
+    points = m.points;
+    morrisMeta = { r: m.r, k: m.k, delta: m.delta, trajectories: m.trajectories };
+    bootstrap = d.bootstrap;
+  }
+  design.points = points.length;
+
+  return {
+    format: 1,
+    name: ex.name,
+    description: ex.description ?? '',
+    experiment: { file: displayPath(resolve(file)), sha256: sha256(text) },
+    scenario: { file: ex.scenario, path: scenarioPath, name: base.name, inputs: base.inputs.map((x) => ({ file: displayPath(resolve(x.file)), sha256: x.sha256 })) },
+    years: ex.years ?? null,
+    seed: ex.seed,
+    factors,
+    arms,
+    baseline,
+    design,
+    points: points.map((p) => factors.map((f) => p[f.name])),
+    ...(sobol ? { sobol } : {}),
+    ...(morrisMeta ? { morris: morrisMeta } : {}),
+    bootstrap,
+    replications: ex.replications,
+    adaptive,
+    metrics,
+  };
+}
+
+/** A command-line option that does not fit the experiment (exit 2, no file location). */
+export class PlanUsageError extends Error {}
+
+function hint(word: string, options: Iterable<string>): string {
+  const s = suggest(word, options);
+  return s ? ` (did you mean "${s}"?)` : '';
+}
+
+function formatShort(p: Problem): string {
+  return `${p.path || p.file}: ${p.message}`;
+}
+
+/** Overrides for one design point of one arm (the arm's, then the factors'). */
+export function pointOverrides(plan: Plan, point: number, arm: number): Record<string, unknown> {
+  const o: Record<string, unknown> = { ...plan.arms[arm].overrides };
+  plan.factors.forEach((f, j) => { o[f.path] = plan.points[point][j]; });
+  return o;
+}

@@ -1,0 +1,111 @@
+/**
+ * What a worker thread does: load a scenario variant (cached per arm and design point), simulate it for a
+ * list of replication seeds, and return only the metric values (sweeps) or the contest outcome (odds).
+ * Payloads are small: a scenario path, an arm, overrides and seeds.
+ */
+import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { loadScenario, type Scenario } from '../scenario/load.ts';
+import { simulate, type EventRecord, type Recorder, type Summary } from '../model/engine.ts';
+import { CsvRecorder, stableJson, writeAtomically, writeJson } from '../output/write.ts';
+import { manifestOf } from '../index.ts';
+import { DRIVERS } from '../model/world.ts';
+import { MetricRecorder, type Value } from './metrics.ts';
+import type { MetricSpec } from './file.ts';
+
+export interface Variant { scenario: string; scenarioArm?: string; overrides: Record<string, unknown>; years: number | null }
+
+export interface SweepTask extends Variant {
+  kind: 'sweep';
+  seeds: number[];
+  /** With --keep-runs: one result directory per seed. */
+  keepDirs?: string[];
+}
+
+export interface OddsTask extends Variant { kind: 'odds'; contest: string; seeds: number[] }
+
+export interface OddsOutcome {
+  winner: string | null;
+  runnerUp: string | null;
+  decisive: string | null;
+  candidates: string[];
+}
+
+const CACHE_SIZE = 32;
+const cache = new Map<string, Scenario>();
+
+export function variantScenario(v: Variant): Scenario {
+  const key = JSON.stringify([v.scenario, v.scenarioArm ?? null, v.years, v.overrides]);
+  let sc = cache.get(key);
+  if (sc) { cache.delete(key); cache.set(key, sc); return sc; }
+  sc = loadScenario(v.scenario, { arm: v.scenarioArm, overrides: v.overrides, years: v.years ?? undefined });
+  cache.set(key, sc);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return sc;
+}
+
+export function runSweepTask(t: SweepTask, metrics: MetricSpec[]): Value[][] {
+  const sc = variantScenario(t);
+  return t.seeds.map((seed, i) => {
+    const dir = t.keepDirs?.[i];
+    if (!dir) {
+      const rec = new MetricRecorder(metrics);
+      return rec.values(simulate(sc, { seed, recorder: rec }));
+    }
+    return writeAtomically(dir, true, (tmp) => {
+      const csv = new CsvRecorder(tmp);
+      const rec = new MetricRecorder(metrics, csv);
+      let summary: Summary;
+      try { summary = simulate(sc, { seed, recorder: rec }); } finally { csv.close(); }
+      writeJson(join(tmp, 'summary.json'), summary);
+      writeFileSync(join(tmp, 'manifest.json'), stableJson(manifestOf(sc, seed, sc.years)));
+      return rec.values(summary);
+    });
+  });
+}
+
+/** The driver with the largest weight x (winner score - runner-up score). */
+export function decisiveDriver(e: EventRecord): string | null {
+  if (!e.chosen || !e.runnerUp || !e.weights) return null;
+  let best: string | null = null;
+  let bestV = -Infinity;
+  for (const d of DRIVERS) {
+    const v = e.weights[d] * (e.chosen[d] - e.runnerUp[d]);
+    if (v > bestV) { bestV = v; best = d; }
+  }
+  return best;
+}
+
+export function runOddsTask(t: OddsTask): OddsOutcome[] {
+  const sc = variantScenario(t);
+  return t.seeds.map((seed) => {
+    const out: OddsOutcome = { winner: null, runnerUp: null, decisive: null, candidates: [] };
+    const cands = new Set<string>();
+    const rec: Recorder = {
+      event: (e) => {
+        if (e.contest !== t.contest) return;
+        if (e.type === 'bid' && e.city) cands.add(e.city);
+        if (e.type === 'vote_round' && e.detail) for (const part of e.detail.split(';')[0].split(' ')) { const c = part.split(':')[0]; if (c) cands.add(c); }
+        if (e.type === 'contest_result' && out.winner === null) {
+          out.winner = e.chosen?.id ?? e.city ?? null;
+          out.runnerUp = e.runnerUp?.id ?? null;
+          out.decisive = decisiveDriver(e);
+          if (out.winner) cands.add(out.winner);
+          if (out.runnerUp) cands.add(out.runnerUp);
+        }
+      },
+      cityYear() {},
+      orgYear() {},
+    };
+    simulate(sc, { seed, recorder: rec });
+    out.candidates = [...cands].sort();
+    return out;
+  });
+}
+
+/** Piscina task entry (see worker.mjs). */
+export function runTask(t: SweepTask | OddsTask): Value[][] | OddsOutcome[] {
+  if (t.kind === 'odds') return runOddsTask(t);
+  return runSweepTask(t, (workerData as { metrics: MetricSpec[] }).metrics);
+}
