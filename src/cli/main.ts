@@ -7,6 +7,7 @@ import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
+import { reportCli } from '../report/index.ts';
 
 export class UsageError extends Error {}
 
@@ -48,7 +49,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--out <dir>', 'result directory (default: results/<scenario>/[<arm>/]seed-<seed>)')
     .option('--force', 'replace an existing result directory')
     .option('--quiet', 'print nothing but errors')
-    .action((file: string, o: { seed?: number; years?: number; arm?: string; out?: string; force?: boolean; quiet?: boolean }) => {
+    .option('--report', 'also write report.html into each result directory (as hqsim report does)')
+    .action(async (file: string, o: { seed?: number; years?: number; arm?: string; out?: string; force?: boolean; quiet?: boolean; report?: boolean }) => {
       const base = loadScenario(file, { seed: o.seed, years: o.years });
       const arms = o.arm !== undefined ? [o.arm] : base.arms.length ? base.arms : [undefined];
       if (o.out && arms.length > 1) throw new UsageError(`--out names one directory but ${base.name} has ${arms.length} arms; give --arm, or omit --out`);
@@ -60,6 +62,7 @@ export async function main(argv: string[]): Promise<number> {
         const summary = runToDirectory(sc, dirs[i], { force: o.force, clock: () => performance.now() / 1000 });
         if (!o.quiet) out(humanSummary(summary, dirs[i]));
       });
+      if (o.report) for (const d of dirs) await reportCli(d, o, (m) => new UsageError(m), out);
     });
 
   program.command('validate').description('check a scenario file; print every problem with file:line:col and exit 2 if any')
@@ -81,6 +84,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--format <format>', 'markdown or json', parseParamsFormat, 'markdown' as ParamsFormat)
     .option('--write <file>', 'rewrite the table between <!-- params:begin --> and <!-- params:end --> in a markdown file (e.g. docs/ODD.md)')
     .action((o: { format: ParamsFormat; write?: string }) => out(paramsCommand(o, (m) => new UsageError(m))));
+
+  program.command('report').description('write report.html (charts and their data; one file, works offline) into a run or sweep result directory')
+    .argument('<results-dir>', 'a result directory written by hqsim run or hqsim sweep')
+    .option('--quiet', 'print nothing but errors')
+    .action((dir: string, o: { quiet?: boolean }) => reportCli(dir, o, (m) => new UsageError(m), out));
 
   registerSweepCommands(program, UsageError);
 
