@@ -56,7 +56,7 @@ export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv = 
 }
 
 export function formatOdds(r: OddsReport): string {
-  const pct = (n: number, d: number) => `${Math.round((100 * n) / d)}%`;
+  const pct = (n: number, d: number) => (n > 0 && (100 * n) / d < 0.5 ? '<1%' : `${Math.round((100 * n) / d)}%`);
   const drivers = (d: Record<string, number>, total: number) => Object.entries(d).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k} ${pct(v, total)}`).join(', ');
   const lines: string[] = [];
   lines.push(`hqsim odds: ${r.scenario}${r.arm ? ` [arm ${r.arm}]` : ''}, contest ${r.contest} (${r.org}, ${r.year}, decided by ${r.rule}): ${r.runs} runs, ${r.decided} with a result`);
