@@ -115,7 +115,7 @@ export function buildWorld(sc: Scenario): World {
   const popDomains = sc.population.domains ?? (domainSet.size ? [...domainSet].sort() : DEFAULT_DOMAINS);
   if (sc.population.cities > 0 || sc.population.organizations > 0) {
     cityDefs = [...cityDefs, ...syntheticCities(sc.seed, sc.population.cities, popDomains)];
-    orgDefs = [...orgDefs, ...syntheticOrgs(sc.seed, sc.population.organizations, sc.start, cityDefs.map((c) => c.id), popDomains)];
+    orgDefs = [...orgDefs, ...syntheticOrgs(sc.seed, sc.population.organizations, sc.start, cityDefs, popDomains, p)];
   }
   if (p.foundings.rate > 0) for (const d of popDomains) domainSet.add(d);
   for (const c of cityDefs) for (const d of c.focusDomains) domainSet.add(d);
