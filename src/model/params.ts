@@ -96,11 +96,11 @@ export const PARAM_SPECS = {
     tolerance: p(0.02, 'utility', 'seat-utility loss tolerated without raising the review hazard', CAL),
     triggerHazard: p(3, 'per year', 'review hazard added by a trigger (host withdrawal, lease or host-agreement expiry)', DOM6 + ' (later moves follow a shock)'),
     stressHazard: p(1, 'per year per budget share cut', 'review hazard per share of budget cut this year', CAL),
-    courtingHazard: p(2, 'per year per utility unit', 'review hazard per unit by which a standing offer beats the current seat', S001 + ' (Bonn courting UNDP); ' + CAL),
+    courtingHazard: p(4, 'per year per utility unit', 'review hazard per unit by which a standing offer beats the current seat (after moving cost)', S001 + ' (Bonn courting UNDP); calibrated with move.disruption and anchor.ageWeight so that a large offer wins a young body within a few years while general levers seldom move established ones (docs/scenarios.md)'),
   },
   anchor: {
-    ageScale: p(30, 'years', 'age scale of anchoring by sunk ties (anchor = ageWeight x (1 - exp(-age/scale)) + localWeight x local share)', S001 + ' (old organizations are anchored)', { min: 1e-6 }),
-    ageWeight: w(0.5, 'maximum anchoring from age and sunk ties', S001),
+    ageScale: p(20, 'years', 'age scale of anchoring by sunk ties (anchor = ageWeight x (1 - exp(-age/scale)) + localWeight x local share)', S001 + ' (old organizations are anchored)', { min: 1e-6 }),
+    ageWeight: w(0.9, 'maximum anchoring from age and sunk ties', S001 + ' (UNDP failure: old bodies are anchored); calibrated so that organizations aged 25+ move ~0.25% a year in a world where every city spends on levers (docs/scenarios.md), ' + DOM6 + ' (~0.2-0.3% per agency-year)'),
     localWeight: w(0.3, 'anchoring per share of locally hired staff', S001 + ' (UNDP: local staff unwilling to move)'),
     max: w(0.95, 'upper bound of the anchoring factor'),
   },
@@ -108,7 +108,7 @@ export const PARAM_SPECS = {
     costPerStaffMusd: p(0.03, 'USD m per staff', 'direct relocation cost per staff member moved', S001 + ' (USD 30k per person); ' + DOM6 + ' (EMA ~EUR 25k)'),
     costWeight: p(1, 'utility per budget-year', 'utility loss per unit of net moving cost over annual budget', CAL),
     localLossWeight: p(0.3, 'utility per share', 'utility loss per share of locally hired staff lost by moving', S001 + ' (UNDP); ' + DOM6 + ' (EMA lost ~24%)'),
-    disruption: p(0.05, 'utility', 'utility loss from disruption of any move', CAL),
+    disruption: p(0.075, 'utility', 'utility loss from disruption of any move (also the smallest advantage an outside offer needs before it raises the review hazard)', DOM6 + ' (full moves ~0.2-0.3% per agency-year); ' + CAL),
   },
   org: {
     budgetPerStaffMusd: p(0.2, 'USD m per staff-year', 'annual budget assumed per staff member when an organization gives no budget', S001 + ' (Bangkok office figures); ' + CAL, { min: 1e-6 }),
