@@ -1,7 +1,8 @@
 /**
  * Final sweep tables, computed from the journal in a fixed order (point, arm in declaration order, replication),
  * streamed point by point: runs.csv/.parquet, points.csv/.parquet, arms.csv, sensitivity.csv, manifest.json.
- * Memory: one point's runs at a time, plus per-point means when a Sobol or Morris analysis needs them.
+ * Memory: streaming accumulators (Welford) per arm and metric, plus per-point means when a Sobol or Morris analysis
+ * needs them; each point is read twice from the journal (statistics replication by replication, then rows arm by arm).
  * Every file is written under a temporary name and renamed into place; manifest.json is written last.
  */
 import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { ParquetWriter, fileWriter } from 'hyparquet-writer';
 import { csvCell, formatNumber } from '../scenario/csv.ts';
 import { stableJson } from '../output/write.ts';
 import { VERSION } from '../version.ts';
-import { summarize, RunningStats } from './stats.ts';
+import { RunningStats } from './stats.ts';
 import { sobolFromDesign, morrisIndices } from './sensitivity.ts';
 import { replicationSeed, type Plan } from './file.ts';
 import { entryLine, type Entry, type JournalWriter } from './journal.ts';
@@ -148,32 +149,39 @@ export function writeTables(plan: Plan, dir: string, scope: Scope, prog: Progres
     for (let p = 0; p < P; p++) {
       const reps = scope.reps(p, prog.target[p]);
       if (reps.length === 0) continue;
-      const vals: Value[][][] = plan.arms.map(() => reps.map(() => [] as Value[]));
-      for (let a = 0; a < A; a++) {
-        reps.forEach((r, k) => {
+      // Pass 1, replication by replication: per-point statistics and paired differences, O(arms x metrics) memory.
+      const stats: RunningStats[][] = plan.arms.map(() => plan.metrics.map(() => new RunningStats()));
+      const row: Value[][] = new Array(A);
+      for (const r of reps) {
+        for (let a = 0; a < A; a++) {
           const e = read(p, a, r);
           if (!e) throw new IncompleteError(`run (point ${p}, arm ${plan.arms[a].name}, replication ${r}) is missing`);
           if (e.v.length !== M) throw new IncompleteError(`run (point ${p}, arm ${plan.arms[a].name}, replication ${r}) has ${e.v.length} metric values, expected ${M}`);
-          vals[a][k] = e.v;
+          row[a] = e.v;
+          for (let m = 0; m < M; m++) if (e.v[m] !== null && Number.isFinite(e.v[m])) stats[a][m].push(e.v[m]!);
+        }
+        if (b >= 0) for (let a = 0; a < A; a++) {
+          if (a === b) continue;
+          for (let m = 0; m < M; m++) {
+            const x = row[a][m], y = row[b][m];
+            if (x !== null && y !== null && Number.isFinite(x) && Number.isFinite(y)) diffs[a][m].push(x - y);
+          }
+        }
+      }
+      // Pass 2, arm by arm: the runs rows in table order.
+      for (let a = 0; a < A; a++) {
+        for (const r of reps) {
+          const e = read(p, a, r)!;
           meta.journalOut?.append(entryLine(e));
           runs.row([p, plan.arms[a].name, r, seedOf(r), ...plan.points[p], ...e.v.map(finite)]);
           count++;
-        });
-      }
-      for (let a = 0; a < A; a++) {
+        }
         for (let m = 0; m < M; m++) {
-          const xs: number[] = [];
-          for (const v of vals[a]) if (v[m] !== null) xs.push(v[m]!);
-          const s = xs.length ? summarize(xs) : null;
-          points.row([p, plan.arms[a].name, ...plan.points[p], plan.metrics[m].name, xs.length,
+          const st = stats[a][m];
+          const s = st.n ? st.summary() : null;
+          points.row([p, plan.arms[a].name, ...plan.points[p], plan.metrics[m].name, st.n,
             finite(s?.mean), finite(s?.sd), finite(s?.lo), finite(s?.hi)]);
           if (sensitivity && s) means[a][m][p] = s.mean;
-          if (a !== b && b >= 0) {
-            for (let k = 0; k < reps.length; k++) {
-              const x = vals[a][k][m], y = vals[b][k][m];
-              if (x !== null && y !== null) diffs[a][m].push(x - y);
-            }
-          }
         }
       }
     }
