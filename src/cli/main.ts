@@ -7,7 +7,6 @@ import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
-import { reportCli } from '../report/index.ts';
 
 export class UsageError extends Error {}
 
@@ -62,7 +61,7 @@ export async function main(argv: string[]): Promise<number> {
         const summary = runToDirectory(sc, dirs[i], { force: o.force, clock: () => performance.now() / 1000 });
         if (!o.quiet) out(humanSummary(summary, dirs[i]));
       });
-      if (o.report) for (const d of dirs) await reportCli(d, o, (m) => new UsageError(m), out);
+      if (o.report) for (const d of dirs) await (await import('../report/index.ts')).reportCli(d, o, (m) => new UsageError(m), out);
     });
 
   program.command('validate').description('check a scenario file; print every problem with file:line:col and exit 2 if any')
@@ -88,7 +87,8 @@ export async function main(argv: string[]): Promise<number> {
   program.command('report').description('write report.html (charts and their data; one file, works offline) into a run or sweep result directory')
     .argument('<results-dir>', 'a result directory written by hqsim run or hqsim sweep')
     .option('--quiet', 'print nothing but errors')
-    .action((dir: string, o: { quiet?: boolean }) => reportCli(dir, o, (m) => new UsageError(m), out));
+    // Loaded on demand: the chart libraries are not needed by the other commands.
+    .action(async (dir: string, o: { quiet?: boolean }) => (await import('../report/index.ts')).reportCli(dir, o, (m) => new UsageError(m), out));
 
   registerSweepCommands(program, UsageError);
 
