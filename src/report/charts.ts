@@ -276,7 +276,7 @@ export function utilityGap(o: { title: ChartTitle; data: Datum[]; facetOrder: st
 
 /** Response curves with a confidence band (quantitative x) or points with error bars (nominal x). */
 export function responsePanel(o: { data: Datum[]; xTitle: string; yTitle: string; nominal: boolean; arms: string[]; title?: string; width?: number; height?: number }) {
-  const colour = { field: 'arm', type: 'nominal', title: 'arm', scale: { domain: o.arms, range: OKABE_ITO.slice(0, Math.max(1, o.arms.length)) }, legend: o.arms.length > 1 ? {} : null };
+  const colour = { field: 'arm', type: 'nominal', title: 'arm', scale: { domain: o.arms, range: OKABE_ITO.slice(0, Math.max(1, o.arms.length)) }, legend: o.arms.length > 1 ? { symbolOpacity: 1 } : null };
   const x = o.nominal
     ? { field: 'x', type: 'nominal', title: o.xTitle, sort: null, axis: { labelAngle: 0 } }
     : { field: 'x', type: 'quantitative', title: o.xTitle, scale: { zero: false, nice: false } };
