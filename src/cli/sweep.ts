@@ -3,7 +3,7 @@
  * Registered by main.ts; bad input ends with exit 2 (located problems for experiment files), internal errors with 1.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import { loadExperiment, PlanUsageError } from '../experiment/file.ts';
 import { defaultWorkers, mergeShards, runOdds, runSweep, shardLabel, SweepUsageError, type OddsReport } from '../experiment/runner.ts';
 import { JournalError } from '../experiment/journal.ts';
@@ -23,6 +23,7 @@ const posArg = (name: string) => (v: string) => {
 };
 
 function out(s: string) { process.stdout.write(s + '\n'); }
+const shown = (d: string) => { const r = relative(process.cwd(), d); return r && !r.startsWith('..') && !isAbsolute(r) ? r : d; };
 function err(s: string) { process.stderr.write(s + '\n'); }
 
 /**
@@ -109,7 +110,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
         const reps = plan.adaptive ? `${plan.replications}+ replications (adaptive: ${plan.adaptive.metric} 95% CI half-width < ${plan.adaptive.ciWidth}, cap ${plan.adaptive.maxReplications})` : `${plan.replications} replications`;
         out(`hqsim sweep ${plan.name}${shard ? ` [shard ${shardLabel(shard)}]` : ''}: ${r.runs} runs (${plan.points.length} points x ${plan.arms.length} arm${plan.arms.length > 1 ? 's' : ''} x ${reps}; design ${plan.design.type})`);
         out(`  ${r.executed} run now${r.resumed ? `, ${r.resumed} resumed from the journal` : ''}; ${r.seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}${r.executed ? `, ${r.runsPerSecond.toFixed(1)} runs/s` : ''}`);
-        out(`  results: ${r.dir} (${r.files.join(', ')})`);
+        out(`  results: ${shown(r.dir)} (${r.files.join(', ')})`);
       }
     }));
 
@@ -121,7 +122,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .action((dirs: string[], o: { out?: string; force?: boolean; quiet?: boolean }) => usage(() => {
       const r = mergeShards(dirs, { out: o.out, force: o.force });
       for (const n of r.notes) err(`note: ${n}`);
-      if (!o.quiet) out(`hqsim merge: ${r.shards} shards, ${r.runs} runs\n  results: ${r.dir} (${r.files.join(', ')})`);
+      if (!o.quiet) out(`hqsim merge: ${r.shards} shards, ${r.runs} runs\n  results: ${shown(r.dir)} (${r.files.join(', ')})`);
     }));
 
   program.command('odds').description('probability that each candidate city wins a contest, with 95% Wilson intervals, and the driver that decided it most often')
