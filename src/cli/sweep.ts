@@ -105,8 +105,8 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
       if (source && !o.quiet) err(`hqsim sweep: shard ${shardLabel(shard)} (from ${source})`);
       const workers = o.workers ?? defaultWorkers();
       const r = await runSweep(plan, { out: dir, workers, resume: o.resume, force: o.force, keepRuns: o.keepRuns, quiet: o.quiet, shard });
-      for (const n of r.notes) err(`note: ${n}`);
       if (!o.quiet) {
+        for (const n of r.notes) err(`note: ${n}`);
         const reps = plan.adaptive ? `${plan.replications}+ replications (adaptive: ${plan.adaptive.metric} 95% CI half-width < ${plan.adaptive.ciWidth}, cap ${plan.adaptive.maxReplications})` : `${plan.replications} replications`;
         out(`hqsim sweep ${plan.name}${shard ? ` [shard ${shardLabel(shard)}]` : ''}: ${r.runs} runs (${plan.points.length} points x ${plan.arms.length} arm${plan.arms.length > 1 ? 's' : ''} x ${reps}; design ${plan.design.type})`);
         out(`  ${r.executed} run now${r.resumed ? `, ${r.resumed} resumed from the journal` : ''}; ${r.seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}${r.executed ? `, ${r.runsPerSecond.toFixed(1)} runs/s` : ''}`);
@@ -121,7 +121,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--quiet', 'print nothing but errors')
     .action((dirs: string[], o: { out?: string; force?: boolean; quiet?: boolean }) => usage(() => {
       const r = mergeShards(dirs, { out: o.out, force: o.force });
-      for (const n of r.notes) err(`note: ${n}`);
+      if (!o.quiet) for (const n of r.notes) err(`note: ${n}`);
       if (!o.quiet) out(`hqsim merge: ${r.shards} shards, ${r.runs} runs\n  results: ${shown(r.dir)} (${r.files.join(', ')})`);
     }));
 
