@@ -27,7 +27,7 @@ import type { OddsOutcome, OddsTask, SweepTask } from './worker.ts';
 export class SweepUsageError extends Error {}
 
 export const STATE_DIR = '.sweep';
-const CHUNK = 4;
+const CHUNK = 8;
 
 interface State { planHash: string; shard: string | null; complete: boolean }
 
