@@ -30,6 +30,7 @@ export function offerTerms(o: Offer): Terms {
 }
 
 function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
+  if (invest <= 0) return extra * (1 - s.decay);
   const room = Math.max(0, 1 - base - extra);
   return extra * (1 - s.decay) + s.gain * room * (1 - Math.exp(-invest / s.costScaleMusd));
 }
@@ -74,7 +75,10 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     // 1. Commitments bind first; they end with their term or when the organization leaves.
     c.commitments = c.commitments.filter((cm) => {
       const keep = cm.until >= w.year && w.orgs[cm.org].seat === c.idx && w.orgs[cm.org].active;
-      if (!keep) notes.push({ city: c.idx, type: 'commitment_end', org: cm.org, detail: cm.source });
+      if (!keep) {
+        notes.push({ city: c.idx, type: 'commitment_end', org: cm.org, detail: cm.source });
+        if (w.orgs[cm.org].commitment === cm) w.orgs[cm.org].commitment = null;
+      }
       return keep;
     });
     let commitCost = 0;
@@ -130,7 +134,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     for (const oi of mine) {
       const o = w.orgs[oi];
       if (!c.targets[o.domain]) continue;
-      const committed = c.commitments.filter((cm) => cm.org === oi).reduce((t, cm) => maxT(t, cm.terms), NO_TERMS);
+      const committed = o.commitment && o.commitment.city === c.idx ? o.commitment.terms : NO_TERMS;
       const f = Math.max(0, levels.freeOffices - committed.freeOffices) * officeCostMusd(c, o.staff, p);
       const tx = Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * o.staff;
       const s = Math.max(0, levels.subsidyMusd - committed.subsidyMusd);
@@ -149,6 +153,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       general *= f; invest *= f;
     }
     c.levels = levels;
+    c.untargeted = { ...NO_TERMS, grantMusdPerStaff: levels.grantMusdPerStaff };
     c.spend.freeOffices = parts.freeOffices;
     c.spend.taxExemption = parts.taxExemption;
     c.spend.subsidy = parts.subsidy;
@@ -174,10 +179,16 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
   }
 }
 
+/** Leadership investments wait `delay` years in a ring buffer; returns the investment that takes effect now. */
 function leadershipPipe(c: CityState, invest: Float64Array, delay: number): Float64Array {
   if (delay <= 0) return invest;
-  c.pipeLeadership.push(invest);
-  return c.pipeLeadership.length > delay ? c.pipeLeadership.shift()! : new Float64Array(invest.length);
+  const nd = invest.length;
+  if (c.pipeLeadership.length === 0) c.pipeLeadership.push(new Float64Array(delay * nd), new Float64Array(nd), new Float64Array(1));
+  const [ring, out, head] = c.pipeLeadership;
+  const h = head[0] * nd;
+  for (let k = 0; k < nd; k++) { out[k] = ring[h + k]; ring[h + k] = invest[k]; }
+  head[0] = (head[0] + 1) % delay;
+  return out;
 }
 
 const GROUPS = ['cash', 'schools', 'security', 'leadership'] as const;
@@ -210,10 +221,6 @@ export function creditArrival(c: CityState, o: OrgState, w: Weights, terms: Term
 export function scaleTerms(t: Terms, f: number): Terms {
   return { freeOffices: t.freeOffices * f, subsidyMusd: t.subsidyMusd * f, taxExemption: t.taxExemption * f, grantMusdPerStaff: t.grantMusdPerStaff * f };
 }
-const maxT = (a: Terms, b: Terms): Terms => ({
-  freeOffices: Math.max(a.freeOffices, b.freeOffices), subsidyMusd: Math.max(a.subsidyMusd, b.subsidyMusd),
-  taxExemption: Math.max(a.taxExemption, b.taxExemption), grantMusdPerStaff: Math.max(a.grantMusdPerStaff, b.grantMusdPerStaff),
-});
 
 /** The offer a city makes in an open contest, by its strategy; null when it does not bid. */
 export function autoBid(c: CityState, o: OrgState, w: World): Offer | null {

@@ -8,8 +8,10 @@ import { citiesAct, creditArrival, offerTerms, type CityNote, type Hosted } from
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
-import { advertisedPull, buildAdverts, buildCityTable, evaluate, sampleChoice, termsFor, choiceProbabilities, STAGES, type Evaluation } from './scoring.ts';
-import { makeCity, makeOrg, stageOf, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { advertisedPull, buildAdverts, buildCityTable, evaluate, seatUtility, termsFor, STAGES, type Evaluation } from './scoring.ts';
+import { ChoiceIndex } from './fastchoice.ts';
+import { reviewFast } from './review.ts';
+import { makeCity, makeOrg, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -101,7 +103,10 @@ export interface Summary {
   byCity: Record<string, CitySummary>;
 }
 
-export interface RunOptions { recorder?: Recorder; seed?: number; years?: number }
+/** Work counters for benchmarks: (organization, city) evaluations made by seat reviews and contests. */
+export interface RunStats { evaluations: number }
+
+export interface RunOptions { recorder?: Recorder; seed?: number; years?: number; stats?: RunStats }
 
 interface Pending { o: OrgState; to: number; terms: Terms; choice: Evaluation; runnerUp: Evaluation | null; probability: number; weights: Weights }
 
@@ -157,6 +162,10 @@ const ev = (e: Evaluation, w: World) => ({ ...e, id: w.cities[e.city].def.id });
 /** Run a validated scenario to the end; returns the run summary. Observations go to `opts.recorder`. */
 export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
   const rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
+  const recording = opts.recorder !== undefined;
+  // Anchoring by age, 1 - exp(-age/scale), tabulated by whole years of age.
+  const anchorTable: number[] = [];
+  const ageAnchor = (age: number) => anchorTable[age] ?? (anchorTable[age] = 1 - Math.exp(-age / p.anchor.ageScale));
   const seed = opts.seed ?? sc.seed;
   const years = opts.years ?? sc.years;
   const w = buildWorld(sc);
@@ -200,6 +209,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
           if (ci >= 0) {
             const c = w.cities[ci];
             c.commitments = c.commitments.filter((cm) => cm.org !== oi);
+            if (o.commitment?.city === ci) o.commitment = null;
           }
           o.trigger = 1;
           emit({ ...base, org: o.def.id, city: ci >= 0 ? cid(ci) : (o.seat >= 0 ? cid(o.seat) : undefined) });
@@ -243,63 +253,56 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     // 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after).
     const pending: Pending[] = [];
     const adverts = buildAdverts(w, table);
-    const orgYear = new Map<number, { seatUtility: number; hazard: number; reviewed: boolean }>();
+    const choiceIndex = new ChoiceIndex(w, table);
+    const nOrgs = w.orgs.length;
+    const oySeat = new Float64Array(nOrgs).fill(NaN), oyHazard = new Float64Array(nOrgs), oyReviewed = new Uint8Array(nOrgs);
     for (const o of w.orgs) {
-      if (!o.active || o.seat < 0 || inContest.has(o.idx)) continue;
-      const weights = weightsOf(o, year, p);
+      if (!o.active || o.seat < 0) continue;
+      // Each organization draws a fixed block per active year from its own stream, whatever happens, so the
+      // k-th block always belongs to the same year: common random numbers across policy arms.
+      o.draws ??= streams.stream('org', o.def.id, 0, 'yearly');
+      const reviewDraw = o.draws(), u1 = o.draws(), u2 = o.draws(), vetoDraw = o.draws();
+      if (inContest.size && inContest.has(o.idx)) continue;
+      const age = year - o.def.founded;
+      const stageIdx = stageIndex(age, p);
+      const weights = weightsAt(o, stageIdx, p);
       const seatC = w.cities[o.seat];
       const seatTerms = termsFor(seatC, o);
-      const seatEval = evaluate(w, table, o, seatC, weights, 'seat', seatTerms);
-      const us = seatEval.utility - p.choice.stayBonus;
+      const us = seatUtility(w, table, o, seatC, weights, seatTerms);
       if (Number.isNaN(o.refUtility)) o.refUtility = us;
       const dissatisfaction = Math.max(0, o.refUtility - us - p.review.tolerance);
-      const age = year - o.def.founded;
-      let courting = advertisedPull(adverts, w, table, o, STAGES.indexOf(stageOf(age, p)), seatTerms);
-      for (const [ci, offer] of o.offers) {
+      let courting = advertisedPull(adverts, w, table, o, stageIdx, seatTerms);
+      if (o.offers.size) for (const [ci, offer] of o.offers) {
         if (ci === o.seat) continue;
         const c = w.cities[ci];
         const e = evaluate(w, table, o, c, weights, 'move', termsFor(c, o, offerTerms(offer)));
         courting = Math.max(courting, e.utility - us);
       }
-      const anchor = Math.min(p.anchor.max, p.anchor.ageWeight * (1 - Math.exp(-age / p.anchor.ageScale)) + p.anchor.localWeight * o.localShare);
+      const anchor = Math.min(p.anchor.max, p.anchor.ageWeight * ageAnchor(age) + p.anchor.localWeight * o.localShare);
       const lambda = (p.review.baseHazard + p.review.dissatisfactionHazard * dissatisfaction + p.review.stressHazard * o.stress
         + p.review.courtingHazard * courting) * (1 - anchor) + p.review.triggerHazard * o.trigger;
       const hazard = 1 - Math.exp(-lambda);
-      const reviewed = hazard > 0 && streams.uniform('review', o.def.id, year) < hazard;
-      orgYear.set(o.idx, { seatUtility: us, hazard, reviewed });
+      const reviewed = hazard > 0 && reviewDraw < hazard;
+      oySeat[o.idx] = us; oyHazard[o.idx] = hazard; oyReviewed[o.idx] = reviewed ? 1 : 0;
       if (!reviewed) continue;
       counters.reviews++;
-      // Review: every other city is a candidate, with its general terms or its standing offer.
-      const alts: Evaluation[] = [];
-      const altTerms: Terms[] = [];
-      for (const c of w.cities) {
-        if (c.idx === o.seat) continue;
-        const offer = o.offers.get(c.idx);
-        const terms = termsFor(c, o, offer ? offerTerms(offer) : undefined);
-        alts.push(evaluate(w, table, o, c, weights, 'move', terms));
-        altTerms.push(terms);
-      }
-      const r = streams.stream('choice', o.def.id, year);
-      const u1 = r(), u2 = r();
-      const utilities = alts.map((a) => a.utility);
-      const pick = sampleChoice(seatEval.utility, utilities, p, u1, u2);
-      const probs = choiceProbabilities(seatEval.utility, utilities, p);
-      const chosen = pick < 0 ? seatEval : alts[pick];
-      const others = pick < 0 ? alts : [seatEval, ...alts.filter((_, j) => j !== pick)];
-      const runnerUp = others.reduce<Evaluation | null>((b, e) => (!b || e.utility > b.utility ? e : b), null);
-      const probability = pick < 0 ? probs.stay : probs.moves[pick];
+      const seatEval = evaluate(w, table, o, seatC, weights, 'seat', seatTerms);
+      const d = reviewFast(w, table, choiceIndex, o, weights, stageIdx, seatEval, u1, u2);
+      if (opts.stats) opts.stats.evaluations += d.evaluations;
+      const { chosen, runnerUp, probability } = d;
+      const pick = d.choice;
       o.refUtility = us;
       if (pick < 0) {
-        emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        if (recording) emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
-      if (o.def.veto > 0 && streams.uniform('veto', o.def.id, year) < o.def.veto) {
+      if (o.def.veto > 0 && vetoDraw < o.def.veto) {
         counters.vetoes++;
-        emit({ year, type: 'veto', org: o.def.id, city: cid(o.seat), from: cid(o.seat), to: cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        if (recording) emit({ year, type: 'veto', org: o.def.id, city: cid(o.seat), from: cid(o.seat), to: cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
-      emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
-      pending.push({ o, to: chosen.city, terms: altTerms[pick], choice: chosen, runnerUp, probability, weights });
+      if (recording) emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      pending.push({ o, to: chosen.city, terms: d.terms!, choice: chosen, runnerUp, probability, weights });
     }
 
     // 5. Moves, in organization order; grants are paid while the destination's budget lasts.
@@ -309,7 +312,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       arrive(w, m.o, m.to, m.terms, null, year, 'review');
       moved.add(m.o.idx);
       counters.relocations++; perCity[m.to].arrivals++; perCity[from].departures++;
-      emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+      if (recording) emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
     }
 
     // 6. Contests, in id order; each sees the seats and budgets left by the ones before it.
@@ -350,19 +353,11 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
 
     // 7. Growth, accounting and records.
     recount(w);
-    for (const o of w.orgs) {
-      if (!o.active) continue;
-      const age = year - o.def.founded;
-      const stage = stageOf(age, p);
-      const oy = orgYear.get(o.idx);
-      rec.orgYear({ year, org: o.def.id, seat: cid(o.seat), stage, age, staff: o.staff, budget: o.budgetMusd,
-        seatUtility: oy?.seatUtility ?? NaN, hazard: oy?.hazard ?? 0, reviewed: oy?.reviewed ?? false, moved: moved.has(o.idx) });
-      perCity[o.seat].staffYears += o.staff;
-    }
     for (const c of w.cities) {
       const spendTotal = c.spend.commitments + c.spend.freeOffices + c.spend.taxExemption + c.spend.subsidy + c.spend.schools
         + c.spend.security + c.spend.leadership + c.spend.grants + c.spend.oneOff;
       perCity[c.idx].spend += spendTotal;
+      if (!recording) continue;
       let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
       const lead = new Float64Array(w.domains.length);
       for (let k = 0; k < lead.length; k++) lead[k] = Math.min(1, c.leadershipBase[k] + c.leadershipExtra[k]);
@@ -372,7 +367,13 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     }
     for (const o of w.orgs) {
       if (!o.active) continue;
-      const g = p.growth[stageOf(year - o.def.founded, p)];
+      const age = year - o.def.founded;
+      const si = stageIndex(age, p);
+      const k = o.idx;
+      if (recording) rec.orgYear({ year, org: o.def.id, seat: cid(o.seat), stage: STAGE_NAMES[si], age, staff: o.staff, budget: o.budgetMusd,
+        seatUtility: k < nOrgs ? oySeat[k] : NaN, hazard: k < nOrgs ? oyHazard[k] : 0, reviewed: k < nOrgs && oyReviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });
+      perCity[o.seat].staffYears += o.staff;
+      const g = si === 0 ? p.growth.founding : si === 1 ? p.growth.growth : p.growth.mature;
       o.staff *= 1 + g; o.budgetMusd *= 1 + g;
       o.trigger = 0; o.stress = 0;
     }
@@ -382,7 +383,11 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     const c = w.cities[ci];
     const terms = offerTerms({ ...offer, oneOffMusd: 0 });
     const term = offer.term ?? 1;
-    c.commitments.push({ org: o.idx, until: year + term, terms: { ...terms, grantMusdPerStaff: 0 }, source });
+    // A new agreement replaces any earlier one between the same organization and city.
+    c.commitments = c.commitments.filter((x) => x.org !== o.idx);
+    const cm = { org: o.idx, city: ci, until: year + term, terms: { ...terms, grantMusdPerStaff: 0 }, source };
+    c.commitments.push(cm);
+    o.commitment = cm;
     const oneOff = Math.min(offer.oneOffMusd ?? 0, c.budgetLeft);
     c.budgetLeft -= oneOff; c.spend.oneOff += oneOff;
     emit({ year, type: 'commitment', org: o.def.id, city: c.def.id, contest: source, detail: `yearly terms for ${term} years from ${year + 1}; one-off ${oneOff.toFixed(3)} USD m`, value: oneOff });
@@ -394,6 +399,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     if (o.seat >= 0) {
       const old = w.cities[o.seat];
       old.commitments = old.commitments.filter((cm) => cm.org !== o.idx);
+      o.commitment = null;
     }
     // Relocation grant, paid while this year's budget lasts.
     const wanted = terms.grantMusdPerStaff * o.staff;
@@ -404,8 +410,8 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     creditArrival(c, o, weights, terms, p);
     o.seat = ci;
     o.arrivedVia = via;
-    const t = buildCityTable(w);
-    o.refUtility = evaluate(w, t, o, c, weights, 'seat', termsFor(c, o)).utility - p.choice.stayBonus;
+    // The reference for later dissatisfaction is the seat utility in the first review year at the new seat.
+    o.refUtility = NaN;
   }
 
   // Summary.

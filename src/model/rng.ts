@@ -6,7 +6,7 @@
  */
 import seedrandom from 'seedrandom';
 
-export type Purpose = 'review' | 'choice' | 'veto' | 'contest' | 'vote' | 'member' | 'tiebreak' | 'founding' | 'population';
+export type Purpose = 'org' | 'contest' | 'vote' | 'member' | 'tiebreak' | 'founding' | 'population';
 
 export interface Stream { (): number }
 

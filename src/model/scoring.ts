@@ -13,9 +13,15 @@ export interface CityTable {
   operations: Float64Array;
   /** resources without cash terms (premises at full cost, national support) */
   resourcesBase: Float64Array;
+  /** resources under the city's general terms, for targeted domains and for the others */
+  resourcesTargeted: Float64Array;
+  resourcesUntargeted: Float64Array;
   /** per city x domain (row-major, city * nDomains + domain) */
   values: Float64Array;
   clusterCount: Int32Array;
+  /** cluster pull of the hosted count, and of the count less one (an organization does not count itself) */
+  pull: Float64Array;
+  pullSelf: Float64Array;
   nDomains: number;
 }
 
@@ -59,14 +65,21 @@ export function buildCityTable(w: World): CityTable {
   const nc = w.cities.length, nd = w.domains.length, p = w.params;
   const t: CityTable = {
     security: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
+    resourcesTargeted: new Float64Array(nc), resourcesUntargeted: new Float64Array(nc),
     values: new Float64Array(nc * nd), clusterCount: new Int32Array(nc * nd), nDomains: nd,
+    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),
   };
   for (const c of w.cities) {
     t.security[c.idx] = securityScore(c, p);
     t.operations[c.idx] = operationsScore(c, p);
+    t.resourcesTargeted[c.idx] = resourcesScore(c.def.officeCost, c.nationalSupport, c.levels, p);
+    t.resourcesUntargeted[c.idx] = resourcesScore(c.def.officeCost, c.nationalSupport, c.untargeted, p);
     for (let k = 0; k < nd; k++) {
       t.values[c.idx * nd + k] = valuesScore(c, k, p);
-      t.clusterCount[c.idx * nd + k] = c.hostedByDomain[k];
+      const n = c.hostedByDomain[k];
+      t.clusterCount[c.idx * nd + k] = n;
+      t.pull[c.idx * nd + k] = clusterPull(n, p);
+      t.pullSelf[c.idx * nd + k] = clusterPull(n - 1, p);
     }
   }
   return t;
@@ -74,9 +87,10 @@ export function buildCityTable(w: World): CityTable {
 
 /** The terms an organization gets in a city: general levers if its domain is targeted, improved by a commitment or offer. */
 export function termsFor(c: CityState, o: OrgState, extra?: Partial<Terms>): Terms {
-  const g = c.targets[o.domain] ? c.levels : undefined;
-  let t: Terms = g ? { ...g } : { freeOffices: 0, subsidyMusd: 0, taxExemption: 0, grantMusdPerStaff: c.levels.grantMusdPerStaff };
-  for (const cm of c.commitments) if (cm.org === o.idx) t = maxTerms(t, cm.terms);
+  // Shared objects are returned where nothing is merged: callers must treat terms as read-only.
+  let t: Terms = c.targets[o.domain] ? c.levels : c.untargeted;
+  const cm = o.commitment;
+  if (cm && cm.city === c.idx) t = maxTerms(t, cm.terms);
   if (extra) t = maxTerms(t, extra);
   return t;
 }
@@ -118,11 +132,21 @@ export function evaluate(w: World, t: CityTable, o: OrgState, c: CityState, weig
   const operations = t.operations[c.idx];
   const resources = resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
   const values = t.values[i];
-  const cluster = clusterPull(t.clusterCount[i] - (role === 'seat' ? 1 : 0), p);
+  const cluster = role === 'seat' ? t.pullSelf[i] : t.pull[i];
   const mc = role === 'move' ? moveCost(o, terms.grantMusdPerStaff, p) : 0;
   const utility = weights.security * security + weights.resources * resources + weights.operations * operations + weights.values * values
     + p.choice.clusterWeight * cluster - mc + (role === 'seat' ? p.choice.stayBonus : 0);
   return { city: c.idx, security, resources, operations, values, cluster, moveCost: mc, utility };
+}
+
+/** The seat's utility without the stay bonus, as a number (the hot path of the yearly hazard). */
+export function seatUtility(w: World, t: CityTable, o: OrgState, c: CityState, weights: Weights, terms: Terms): number {
+  const p = w.params;
+  const i = c.idx * t.nDomains + o.domain;
+  const r = terms === c.levels ? t.resourcesTargeted[c.idx] : terms === c.untargeted ? t.resourcesUntargeted[c.idx]
+    : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
+  return weights.security * t.security[c.idx] + weights.resources * r
+    + weights.operations * t.operations[c.idx] + weights.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
 }
 
 /**
@@ -179,7 +203,7 @@ export function buildAdverts(w: World, t: CityTable): Adverts {
         if (!c.targets[k]) continue;
         const i = c.idx * nd + k;
         const u = sw.security * t.security[c.idx] + sw.resources * r + sw.operations * t.operations[c.idx] + sw.values * t.values[i]
-          + p.choice.clusterWeight * clusterPull(t.clusterCount[i], p);
+          + p.choice.clusterWeight * t.pull[i];
         const j = si * nd + k;
         if (u > a.best[j]) {
           a.second[j] = a.best[j]; a.secondCity[j] = a.bestCity[j]; a.grant2[j] = a.grant[j];
@@ -203,6 +227,6 @@ export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, 
   const c = w.cities[o.seat];
   const i = o.seat * nd + o.domain;
   const seat = sw.security * t.security[o.seat] + sw.resources * resourcesScore(c.def.officeCost, c.nationalSupport, terms, p)
-    + sw.operations * t.operations[o.seat] + sw.values * t.values[i] + p.choice.clusterWeight * clusterPull(t.clusterCount[i] - 1, p);
+    + sw.operations * t.operations[o.seat] + sw.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
   return Math.max(0, u - seat);
 }

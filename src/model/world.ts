@@ -12,7 +12,7 @@ export type Lever = (typeof LEVERS)[number];
 export interface Terms { freeOffices: number; subsidyMusd: number; taxExemption: number; grantMusdPerStaff: number }
 export const NO_TERMS: Terms = { freeOffices: 0, subsidyMusd: 0, taxExemption: 0, grantMusdPerStaff: 0 };
 
-export interface Commitment { org: number; until: number; terms: Terms; source: string }
+export interface Commitment { org: number; city: number; until: number; terms: Terms; source: string }
 
 export interface Allocation { cash: number; schools: number; security: number; leadership: number }
 
@@ -35,6 +35,8 @@ export interface CityState {
   commitments: Commitment[];
   /** This year's general lever levels (for organizations of target domains). */
   levels: Terms;
+  /** Terms for organizations outside the target domains: only the relocation grant. */
+  untargeted: Terms;
   targets: Uint8Array; // per domain: 1 if the cash levers apply
   /** Money left this year for grants and one-off offers. */
   budgetLeft: number;
@@ -68,6 +70,12 @@ export interface OrgState {
   /** Standing offers made to this organization: city index -> offer. */
   offers: Map<number, Offer>;
   arrivedVia: string;
+  /** the organization's own stream: a fixed block of draws per active year (review, choice x2, veto) */
+  draws?: () => number;
+  /** the yearly agreement with its seat city from a contest (at most one) */
+  commitment: Commitment | null;
+  /** driver weights per stage index (they depend only on the stage and the own profile) */
+  weightCache: (Weights | undefined)[];
 }
 
 export interface World {
@@ -87,8 +95,23 @@ export function stageOf(age: number, p: Params): Stage {
 }
 
 /** Stage-dependent driver weights, blended with the organization's own profile where it has one. */
+export const STAGE_NAMES: readonly Stage[] = ['founding', 'growth', 'mature'];
+
+/** 0 founding, 1 growth, 2 mature. */
+export function stageIndex(age: number, p: Params): number {
+  return age < p.stages.foundingYears ? 0 : age < p.stages.matureAge ? 1 : 2;
+}
+
 export function weightsOf(o: OrgState, year: number, p: Params): Weights {
-  const st = p.stages[stageOf(year - o.def.founded, p)];
+  return weightsAt(o, stageIndex(year - o.def.founded, p), p);
+}
+
+export function weightsAt(o: OrgState, si: number, p: Params): Weights {
+  return o.weightCache[si] ?? (o.weightCache[si] = stageWeights(o, STAGE_NAMES[si], p));
+}
+
+function stageWeights(o: OrgState, stage: Stage, p: Params): Weights {
+  const st = p.stages[stage];
   if (!o.ownWeights) return { security: st.security, resources: st.resources, operations: st.operations, values: st.values };
   const a = p.stages.ownProfileShare;
   const w = o.ownWeights;
@@ -114,6 +137,7 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
     allocation: null,
     commitments: [],
     levels: { ...NO_TERMS },
+    untargeted: { ...NO_TERMS },
     targets: new Uint8Array(nd).fill(1),
     budgetLeft: 0,
     spend: emptySpend(),
@@ -141,5 +165,7 @@ export function makeOrg(def: OrgDef, idx: number, domain: number, seat: number, 
     trigger: 0, stress: 0,
     offers: new Map(),
     arrivedVia: 'initial',
+    commitment: null,
+    weightCache: [undefined, undefined, undefined],
   };
 }

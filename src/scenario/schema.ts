@@ -144,7 +144,7 @@ export const ParametersSchema = paramsSchema(PARAM_SPECS as unknown as Record<st
 
 export const ScenarioFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: Id.describe('scenario name; results go to results/<name>/seed-<seed>/'),
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a scenario name is letters, digits, _ . - (it names the results directory)').describe('scenario name; results go to results/<name>/seed-<seed>/'),
   description: z.string().optional(),
   start: year.describe('first simulated year'),
   years: z.number().int().min(1).max(1000).describe('number of simulated years'),

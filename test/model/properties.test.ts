@@ -43,7 +43,7 @@ const scenarioArb = fc.integer({ min: 2, max: 5 }).chain((nc) => {
 }).map((g): Obj => {
   const organizations: Obj[] = g.orgs.map((o, i) => org(`o${i}`, o.seat, o));
   g.newcomers.forEach((n, i) => organizations.push(org(`n${i}`, null, { domain: n.domain, founded: n.year })));
-  const cities = g.cities.map((c) => ({ ...c, offers: [] as Obj[] }));
+  const cities = g.cities.map((c) => ({ ...c, offers: [] as Obj[] }) as Obj & { offers: Obj[] });
   for (const of of g.offers) {
     if (of.org >= g.orgs.length) continue;
     cities.find((c) => c.id === of.city)!.offers.push({ org: `o${of.org}`, freeOffices: of.freeOffices, subsidyMusd: of.subsidyMusd, term: 5 });
