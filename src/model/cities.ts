@@ -73,7 +73,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     const mine = hosted[c.idx];
 
     // 1. Commitments bind first; they end with their term or when the organization leaves.
-    c.commitments = c.commitments.filter((cm) => {
+    if (c.commitments.length) c.commitments = c.commitments.filter((cm) => {
       const keep = cm.until >= w.year && w.orgs[cm.org].seat === c.idx && w.orgs[cm.org].active;
       if (!keep) {
         notes.push({ city: c.idx, type: 'commitment_end', org: cm.org, detail: cm.source });
@@ -95,7 +95,8 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     // 2. The strategy sets lever levels and investments.
     let levels: Terms;
     let schools = 0, security = 0;
-    const leadership = new Float64Array(nd);
+    const leadership = c.leadershipPlan;
+    leadership.fill(0);
     c.targets.fill(1);
     if (c.def.strategy === 'fixed') {
       const l = leversForYear(c, w.year);
@@ -124,7 +125,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       };
       schools = a.schools * free;
       security = a.security * free;
-      const ld = leadershipDomains(c, w);
+      const ld = (c.leadershipDomains ??= leadershipDomains(c, w));
       for (const k of ld) leadership[k] = a.leadership * free / ld.length;
     }
 
@@ -141,7 +142,9 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       parts.freeOffices += f; parts.taxExemption += tx; parts.subsidy += s;
     }
     general = parts.freeOffices + parts.taxExemption + parts.subsidy;
-    let invest = schools + security + leadership.reduce((s, v) => s + v, 0);
+    let lsum = 0;
+    for (let k = 0; k < nd; k++) lsum += leadership[k];
+    let invest = schools + security + lsum;
     const planned = general + invest;
     if (planned > free + 1e-9) {
       // Hard budget limit: every discretionary lever is scaled by the same factor.

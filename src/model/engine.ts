@@ -263,7 +263,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       o.draws ??= streams.stream('org', o.def.id, 0, 'yearly');
       const reviewDraw = o.draws(), u1 = o.draws(), u2 = o.draws(), vetoDraw = o.draws();
       if (inContest.size && inContest.has(o.idx)) continue;
-      const age = year - o.def.founded;
+      const age = year - o.founded;
       const stageIdx = stageIndex(age, p);
       const weights = weightsAt(o, stageIdx, p);
       const seatC = w.cities[o.seat];
@@ -367,7 +367,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     }
     for (const o of w.orgs) {
       if (!o.active) continue;
-      const age = year - o.def.founded;
+      const age = year - o.founded;
       const si = stageIndex(age, p);
       const k = o.idx;
       if (recording) rec.orgYear({ year, org: o.def.id, seat: cid(o.seat), stage: STAGE_NAMES[si], age, staff: o.staff, budget: o.budgetMusd,

@@ -226,7 +226,9 @@ export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, 
   const sw = p.stages[STAGES[stageIndex]];
   const c = w.cities[o.seat];
   const i = o.seat * nd + o.domain;
-  const seat = sw.security * t.security[o.seat] + sw.resources * resourcesScore(c.def.officeCost, c.nationalSupport, terms, p)
+  const r = terms === c.levels ? t.resourcesTargeted[o.seat] : terms === c.untargeted ? t.resourcesUntargeted[o.seat]
+    : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
+  const seat = sw.security * t.security[o.seat] + sw.resources * r
     + sw.operations * t.operations[o.seat] + sw.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
   return Math.max(0, u - seat);
 }

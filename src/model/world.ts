@@ -45,6 +45,9 @@ export interface CityState {
   hostedByDomain: Int32Array;
   staffByDomain: Float64Array;
   hostedTotal: number;
+  /** Scratch: this year's leadership investment per domain, and the domains a strategy spreads it over. */
+  leadershipPlan: Float64Array;
+  leadershipDomains: number[] | null;
   /** Adaptive rule: payoff (utility delivered to arrivals) and spending per lever group since the last revision. */
   payoff: Allocation;
   spendWindow: Allocation;
@@ -56,6 +59,8 @@ export interface CityState {
 export interface OrgState {
   idx: number;
   def: OrgDef;
+  /** founding year (copied from def: read on the hot path every year) */
+  founded: number;
   domain: number;
   seat: number; // city index, -1 before founding
   active: boolean;
@@ -133,6 +138,7 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
     nationalSupport: def.nationalSupport,
     shock: 0, securityExtra: 0, schoolsExtra: 0,
     leadershipBase: base, leadershipExtra: new Float64Array(nd),
+    leadershipPlan: new Float64Array(nd), leadershipDomains: null,
     pipeSchools: [], pipeSecurity: [], pipeLeadership: [],
     allocation: null,
     commitments: [],
@@ -155,7 +161,7 @@ export function emptySpend(): CityState['spend'] {
 
 export function makeOrg(def: OrgDef, idx: number, domain: number, seat: number, p: Params): OrgState {
   return {
-    idx, def, domain, seat,
+    idx, def, founded: def.founded, domain, seat,
     active: false,
     staff: def.staff,
     budgetMusd: def.budgetMusd ?? def.staff * p.org.budgetPerStaffMusd,
@@ -165,6 +171,7 @@ export function makeOrg(def: OrgDef, idx: number, domain: number, seat: number, 
     trigger: 0, stress: 0,
     offers: new Map(),
     arrivedVia: 'initial',
+    draws: undefined,
     commitment: null,
     weightCache: [undefined, undefined, undefined],
   };
