@@ -175,7 +175,6 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     c.securityExtra = stockStep(c.securityExtra, c.def.safety, throughPipe(c.pipeSecurity, security, st.security.delay), st.security);
     const eff = leadershipPipe(c, leadership, st.leadership.delay);
     for (let k = 0; k < nd; k++) c.leadershipExtra[k] = stockStep(c.leadershipExtra[k], c.leadershipBase[k], eff[k], st.leadership);
-    c.shock *= 1 - st.security.shockRecovery;
 
     // 5. Adaptive rule: move budget from the lever group that delivered least utility per dollar to the best.
     if (c.def.strategy === 'adaptive' && c.allocation && w.year > w.start && ((w.year - w.start) % p.strategy.adaptEvery) === 0) adapt(c, p, notes);
@@ -245,9 +244,12 @@ export function autoBid(c: CityState, o: OrgState, w: World): Offer | null {
  * Fit an offer into the city's budget: yearly terms must fit beside existing commitments, one-off money and
  * grants into what is left this year. Returns the scale applied (1 = affordable as offered).
  */
-export function affordableScale(c: CityState, o: OrgState, offer: Offer, p: Params): number {
+export function affordableScale(w: World, c: CityState, o: OrgState, offer: Offer): number {
+  const p = w.params;
   const t = offerTerms({ ...offer, oneOffMusd: 0 });
-  const committed = c.spend.commitments;
+  // Every commitment in force counts, including those made earlier this year.
+  let committed = 0;
+  for (const cm of c.commitments) committed += termsCost(c, w.orgs[cm.org].staff, cm.terms, p);
   const yearly = termsCost(c, o.staff, t, p);
   const once = (offer.oneOffMusd ?? 0) + t.grantMusdPerStaff * o.staff;
   let f = 1;

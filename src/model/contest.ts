@@ -31,7 +31,7 @@ export function contestCandidates(w: World, t: CityTable, def: ContestDef, o: Or
     const isSeat = ci === o.seat;
     let offer: Offer | null = def.bids?.[c.def.id] ?? (isSeat ? null : autoBid(c, o, w));
     if (offer) {
-      const f = affordableScale(c, o, offer, p);
+      const f = affordableScale(w, c, o, offer);
       if (f < 1 - 1e-12) {
         notes.push({ type: 'bid_scaled', city: ci, detail: `offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         offer = scaleOffer(offer, f);
@@ -89,7 +89,7 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
   // Vote by member states in rounds.
   const nMembers = def.members ?? p.org.defaultMemberCount;
   const threshold = def.threshold ?? p.contest.threshold;
-  const regions = memberRegions(def, list.map((x) => w.cities[x.city].def.region), nMembers);
+  const regions = memberRegions(def, list.map((x) => w.cities[x.city].def.region), nMembers, o.def.region);
   const members = regions.map((region, m) => {
     const r = streams.stream('member', `${def.id}:${m}`, w.year);
     const raw = [weights.security, weights.resources, weights.operations, weights.values].map((x) => Math.max(1e-3, x + p.contest.memberWeightSpread * normal(r)));
@@ -101,7 +101,8 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
   for (let round = 1; round <= list.length + 1; round++) {
     const votes = new Map<number, number>(remaining.map((x) => [x.city, 0]));
     members.forEach((m, mi) => {
-      const r = streams.stream('vote', `${def.id}:${mi}:${round}`, w.year);
+      // Taste shocks are keyed by member, round and candidate: adding or dropping a candidate leaves the
+      // shocks every other candidate receives unchanged (common random numbers).
       let bestU = -Infinity;
       let best: number[] = [];
       for (const x of remaining) {
@@ -109,11 +110,11 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
         const u = m.w[0] * e.security + m.w[1] * e.resources + m.w[2] * e.operations + m.w[3] * e.values
           + p.choice.clusterWeight * e.cluster - e.moveCost + (x.isSeat ? p.choice.stayBonus : 0)
           + (w.cities[x.city].def.region === m.region ? p.contest.regionAffinity : 0)
-          + p.contest.voteNoise * gumbel(r());
+          + (p.contest.voteNoise > 0 ? p.contest.voteNoise * gumbel(streams.uniform('vote', `${def.id}:${mi}:${round}:${w.cities[x.city].def.id}`, w.year)) : 0);
         if (u > bestU + 1e-12) { bestU = u; best = [x.city]; } else if (u >= bestU - 1e-12) best.push(x.city);
       }
       // A member indifferent between candidates picks one by lot.
-      const choice = best.length === 1 ? best[0] : best[Math.floor(r() * best.length)];
+      const choice = best.length === 1 ? best[0] : best[Math.floor(streams.uniform('tiebreak', `${def.id}:${mi}:${round}`, w.year) * best.length)];
       votes.set(choice, votes.get(choice)! + 1);
     });
     const tally = [...votes.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]);
@@ -148,10 +149,14 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
   throw new Error('unreachable: a vote always ends');
 }
 
-/** Member regions: from the contest's memberRegions, else one equal bloc per candidate region. */
-export function memberRegions(def: ContestDef, candidateRegions: string[], n: number): string[] {
+/**
+ * Member regions: from the contest's memberRegions; else, for a regional organization, all members from its
+ * region; else (a global organization) one equal bloc per candidate region.
+ */
+export function memberRegions(def: ContestDef, candidateRegions: string[], n: number, orgRegion = 'global'): string[] {
   let weights: [string, number][];
-  if (def.memberRegions) weights = Object.entries(def.memberRegions).filter(([, v]) => v > 0);
+  if (def.memberRegions) weights = Object.entries(def.memberRegions).filter(([, v]) => v > 0) as [string, number][];
+  else if (orgRegion !== 'global') weights = [[orgRegion, 1]];
   else weights = [...new Set(candidateRegions)].sort().map((r) => [r, 1]);
   if (weights.length === 0) weights = [['global', 1]];
   weights.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));

@@ -4,7 +4,7 @@
  */
 import type { Scenario } from '../scenario/load.ts';
 import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
-import { citiesAct, creditArrival, offerTerms, type CityNote, type Hosted } from './cities.ts';
+import { affordableScale, citiesAct, creditArrival, offerTerms, scaleOffer, type CityNote, type Hosted } from './cities.ts';
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
@@ -110,7 +110,8 @@ export interface RunOptions { recorder?: Recorder; seed?: number; years?: number
 
 interface Pending { o: OrgState; to: number; terms: Terms; choice: Evaluation; runnerUp: Evaluation | null; probability: number; weights: Weights }
 
-export function buildWorld(sc: Scenario): World {
+/** The world at the start of a run; a synthetic population is generated from `seed` (default: the scenario's). */
+export function buildWorld(sc: Scenario, seed: number = sc.seed): World {
   const p = sc.params;
   let cityDefs = sc.cities;
   let orgDefs = sc.organizations;
@@ -119,8 +120,8 @@ export function buildWorld(sc: Scenario): World {
   for (const c of cityDefs) for (const d of c.focusDomains) domainSet.add(d);
   const popDomains = sc.population.domains ?? (domainSet.size ? [...domainSet].sort() : DEFAULT_DOMAINS);
   if (sc.population.cities > 0 || sc.population.organizations > 0) {
-    cityDefs = [...cityDefs, ...syntheticCities(sc.seed, sc.population.cities, popDomains)];
-    orgDefs = [...orgDefs, ...syntheticOrgs(sc.seed, sc.population.organizations, sc.start, cityDefs, popDomains, p)];
+    cityDefs = [...cityDefs, ...syntheticCities(seed, sc.population.cities, popDomains)];
+    orgDefs = [...orgDefs, ...syntheticOrgs(seed, sc.population.organizations, sc.start, cityDefs, popDomains, p)];
   }
   if (p.foundings.rate > 0) for (const d of popDomains) domainSet.add(d);
   for (const c of cityDefs) for (const d of c.focusDomains) domainSet.add(d);
@@ -168,7 +169,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
   const ageAnchor = (age: number) => anchorTable[age] ?? (anchorTable[age] = 1 - Math.exp(-age / p.anchor.ageScale));
   const seed = opts.seed ?? sc.seed;
   const years = opts.years ?? sc.years;
-  const w = buildWorld(sc);
+  const w = buildWorld(sc, seed);
   const p = w.params;
   const streams = new Streams(seed);
   rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
@@ -309,7 +310,15 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     const moved = new Set<number>();
     for (const m of pending) {
       const from = m.o.seat;
-      arrive(w, m.o, m.to, m.terms, null, year, 'review');
+      // A standing offer accepted in a review binds the city like a won contest, within what it can afford.
+      const standing = m.o.offers.get(m.to);
+      let won: { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string } | null = null;
+      if (standing) {
+        const f = affordableScale(w, w.cities[m.to], m.o, standing);
+        if (f < 1 - 1e-12) emit({ year, type: 'bid_scaled', org: m.o.def.id, city: cid(m.to), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
+        won = { offer: scaleOffer(standing, f), contest: 'standing_offer' };
+      }
+      arrive(w, m.o, m.to, m.terms, won, year, 'review');
       moved.add(m.o.idx);
       counters.relocations++; perCity[m.to].arrivals++; perCity[from].departures++;
       if (recording) emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
@@ -365,6 +374,8 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
         security: table.security[c.idx], schools: Math.min(1, c.def.schools + c.schoolsExtra), leadership: lead,
         hostedOrgs: c.hostedTotal, hostedStaff: staff, orgsByDomain: c.hostedByDomain.slice(), staffByDomain: c.staffByDomain.slice() });
     }
+    // Shocks act at full size in their year and recover from the next.
+    for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
     for (const o of w.orgs) {
       if (!o.active) continue;
       const age = year - o.founded;

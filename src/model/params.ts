@@ -124,7 +124,7 @@ export const PARAM_SPECS = {
     schools: {
       delay: p(3, 'years', 'years before money spent on international schools adds capacity', S001 + '; ' + CAL, { integer: true, max: 20 }),
       decay: w(0.03, 'yearly decay of school capacity built above the baseline'),
-      gain: w(0.5, 'maximum yearly gain toward full capacity (stock += gain x (1 - stock) x (1 - exp(-spend/halfCost)))'),
+      gain: w(0.5, 'maximum yearly gain toward full capacity: extra += gain x (1 - base - extra) x (1 - exp(-spend/costScaleMusd)) - decay x extra'),
       costScaleMusd: p(5, 'USD m per year', 'yearly school spending at which the gain reaches 63% of its maximum', CAL, { min: 1e-6 }),
     },
     security: {
@@ -171,7 +171,7 @@ export const PARAM_SPECS = {
     bidTerm: p(10, 'years', 'term of automatic bids', CAL, { min: 1, integer: true }),
   },
   contest: {
-    threshold: p(0.5, 'share of votes', 'share of votes a candidate needs to win a round (strictly more than)', DOM6 + ' (majority or two-thirds)', { max: 1 }),
+    threshold: p(0.5, 'share of votes', 'share of votes a candidate needs to win a round: at least this share and more than half; a run-off between the last two needs a simple majority', DOM6 + ' (majority or two-thirds)', { max: 1 }),
     voteNoise: p(0.03, 'utility', 'scale of each member\'s Gumbel taste shock per round', CAL, { min: 0 }),
     memberWeightSpread: p(0.1, 'weight', 'standard deviation of member driver weights around the organization\'s', CAL),
     regionAffinity: p(0.05, 'utility', 'utility bonus a member gives candidates in its own region', DOM6 + ' (regional blocs in seat votes)'),

@@ -91,7 +91,7 @@ const orgFields = {
   localShare: share.optional(),
   veto: share.describe('probability that a powerful member blocks a move'),
   weights: WeightsSchema.optional(),
-  region: z.enum([...REGIONS, 'global']).describe('membership region, for member affinity in votes'),
+  region: z.enum([...REGIONS, 'global']).describe("membership region: a regional organization's members (all from this region) vote in its contests unless the contest names memberRegions"),
   source: z.string().optional(),
   note: z.string().optional(),
 };
