@@ -97,7 +97,8 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--max-replications <n>', 'cap for adaptive replication (default: 10 x replications)', intArg('--max-replications', 2, 1_000_000))
     .option('--shard <i/n>', 'run only slice i of n (1-based); default from SLURM_ARRAY_TASK_ID/_COUNT or JOB_COMPLETION_INDEX with HQSIM_SHARD_COUNT')
     .option('--quiet', 'no progress and no summary; errors only')
-    .action((file: string, o: { workers?: number; out?: string; resume?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean }) => usage(async () => {
+    .option('--report', 'also write report.html into the result directory (as hqsim report does)')
+    .action((file: string, o: { workers?: number; out?: string; resume?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean; report?: boolean }) => usage(async () => {
       if (o.resume && o.force) throw new SweepUsageError('--resume and --force contradict each other: choose one');
       const { shard, source } = resolveShard(o.shard);
       const plan = loadExperiment(file, { ciWidth: o.ciWidth, ciMetric: o.ciMetric, maxReplications: o.maxReplications });
@@ -112,6 +113,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
         out(`  ${r.executed} run now${r.resumed ? `, ${r.resumed} resumed from the journal` : ''}; ${r.seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}${r.executed ? `, ${r.runsPerSecond.toFixed(1)} runs/s` : ''}`);
         out(`  results: ${shown(r.dir)} (${r.files.join(', ')})`);
       }
+      if (o.report) await (await import('../report/index.ts')).reportCli(r.dir, o, (m) => new UsageError(m), out);
     }));
 
   program.command('merge').description('combine the directories of every shard of a sweep into exactly what a single-machine sweep writes')

@@ -87,6 +87,19 @@ describe('hqsim run', () => {
   });
 });
 
+describe('reports from run and sweep', () => {
+  it('run --report and sweep --report write report.html beside the results', async () => {
+    const a = join(tmp, 'with-report');
+    const r = await runCli(['run', QUICK, '--out', a, '--quiet', '--report']);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(a, 'report.html'), 'utf8')).toMatch(/<svg/);
+    const s = join(tmp, 'sweep-report');
+    const r2 = await runCli(['sweep', join(ROOT, 'scenarios/quickstart.sweep.yaml'), '--workers', '1', '--out', s, '--quiet', '--report']);
+    expect(r2.code).toBe(0);
+    expect(readFileSync(join(s, 'report.html'), 'utf8')).toMatch(/<svg/);
+  });
+});
+
 describe('hqsim validate and schema', () => {
   it('validate accepts a good file and lists every problem of a bad one', async () => {
     const ok = await runCli(['validate', QUICK]);
