@@ -7,10 +7,11 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, relative, isAbsolute } from 'node:path';
 import seedrandom from 'seedrandom';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node as YNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { loadScenario, type Scenario } from '../scenario/load.ts';
 import { ScenarioError, suggest, type Problem } from '../scenario/errors.ts';
+import { locate, pathString, zodProblems, type Located } from '../scenario/locate.ts';
 import { simulate, type Summary } from '../model/engine.ts';
 import { cityYearHeader } from '../output/tables.ts';
 import { fullGrid, latinHypercube, morris, saltelli, type Factor, type Level, type Point } from './design.ts';
@@ -153,54 +154,9 @@ export function planHash(plan: Plan): string {
   return sha256(canonical(plan));
 }
 
-interface Located { doc: Document; lc: LineCounter; file: string }
-
-function locate(src: Located, path: (string | number)[], key?: string): { line?: number; col?: number } {
-  for (let n = path.length; n >= 0; n--) {
-    const node = src.doc.getIn(path.slice(0, n), true) as YNode | undefined;
-    if (!node || !(node as { range?: number[] }).range) continue;
-    if (key !== undefined && n === path.length && isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
-      const kn = pair?.key as YNode | undefined;
-      if (kn?.range) { const p = src.lc.linePos(kn.range[0]); return { line: p.line, col: p.col }; }
-    }
-    const p = src.lc.linePos((node as { range: number[] }).range[0]);
-    return { line: p.line, col: p.col };
-  }
-  return {};
-}
-
-function pathString(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
-  return s;
-}
-
 const EXPERIMENT_KEYS = ['name', 'description', 'scenario', 'years', 'seed', 'factors', 'arms', 'baseline', 'design', 'replications', 'metrics',
   'adaptive', 'path', 'range', 'values', 'integer', 'log', 'levels', 'scenarioArm', 'overrides', 'type', 'points', 'n', 'bootstrap',
   'trajectories', 'summary', 'cityYear', 'contest', 'city', 'column', 'year', 'aggregate', 'id', 'metric', 'ciWidth', 'maxReplications'];
-
-function zodProblems(src: Located, issues: z.core.$ZodIssue[]): Problem[] {
-  const out: Problem[] = [];
-  for (const is of issues) {
-    const path = is.path.filter((k): k is string | number => typeof k !== 'symbol');
-    if (is.code === 'unrecognized_keys') {
-      for (const key of is.keys) {
-        const hint = suggest(key, EXPERIMENT_KEYS);
-        out.push({ file: src.file, ...locate(src, path, key), path: pathString([...path, key]), message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
-      }
-    } else if (is.code === 'invalid_union') {
-      const branches = (is as unknown as { errors: z.core.$ZodIssue[][] }).errors ?? [];
-      const best = branches.slice().sort((a, b) => depth(b) - depth(a))[0];
-      if (best?.length) out.push(...zodProblems(src, best.map((e) => ({ ...e, path: [...is.path, ...e.path] }))));
-      else out.push({ file: src.file, ...locate(src, path), path: pathString(path), message: is.message });
-    } else {
-      out.push({ file: src.file, ...locate(src, path), path: pathString(path), message: is.message });
-    }
-  }
-  return out;
-}
-const depth = (issues: z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
 
 function displayPath(f: string): string {
   const r = relative(process.cwd(), f);
@@ -227,7 +183,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'an experiment is a mapping (name:, scenario:, factors:, design:, metrics:, ...)' }]);
   }
   const parsed = ExperimentFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues));
+  if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues, EXPERIMENT_KEYS));
   const ex = parsed.data;
   const at = (path: (string | number)[], message: string, key?: string) =>
     problems.push({ file, ...locate(src, path, key), path: pathString(key ? [...path, key] : path), message });

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument, isMap, isPair, isScalar, type Document, type Node as YNode } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import {
   ScenarioFileSchema, CitySchema, OrgSchema, CITY_ATTRIBUTES, type CityDef, type OrgDef, type EventDef, type ContestDef,
@@ -15,6 +15,7 @@ import {
 import { resolveParams, WEIGHT_GROUPS, getPath, type Params, type ParamOverrides } from '../model/params.ts';
 import { parseCsv } from './csv.ts';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
+import { locate, pathString, schemaKeys, zodProblems, type Located } from './locate.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLED_SEEDS = { cities: resolve(PACKAGE_ROOT, 'seeds/cities.csv'), organizations: resolve(PACKAGE_ROOT, 'seeds/organizations.csv') };
@@ -56,73 +57,11 @@ const ORG_DEFAULTS: Partial<OrgDef> = { veto: 0, region: 'global' };
 
 /** Every key the format knows, for "did you mean" hints. */
 let vocabulary: Set<string> | undefined;
-function knownKeys(): Set<string> {
-  if (vocabulary) return vocabulary;
-  const keys = new Set<string>();
-  const walk = (s: unknown, depth: number): void => {
-    if (!s || depth > 12) return;
-    const def = (s as { _zod?: { def?: Record<string, unknown> } })._zod?.def;
-    if (!def) return;
-    const shape = (def.shape ?? undefined) as Record<string, unknown> | undefined;
-    if (shape) for (const [k, v] of Object.entries(shape)) { keys.add(k); walk(v, depth + 1); }
-    for (const k of ['innerType', 'element', 'valueType', 'in', 'out', 'schema']) if (def[k]) walk(def[k], depth + 1);
-    for (const k of ['options', 'items']) if (Array.isArray(def[k])) for (const o of def[k] as unknown[]) walk(o, depth + 1);
-  };
-  walk(ScenarioFileSchema, 0);
-  vocabulary = keys;
-  return keys;
-}
+const knownKeys = () => (vocabulary ??= schemaKeys(ScenarioFileSchema));
 
 function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
-
-interface Located { doc: Document; lc: LineCounter; file: string }
-
-function locate(src: Located, path: (string | number)[], key?: string): { line?: number; col?: number } {
-  for (let n = path.length; n >= 0; n--) {
-    const node = src.doc.getIn(path.slice(0, n), true) as YNode | undefined;
-    if (!node || !(node as { range?: number[] }).range) continue;
-    if (key !== undefined && n === path.length && isMap(node)) {
-      const pair = node.items.find((it) => isPair(it) && isScalar(it.key) && it.key.value === key);
-      const kn = pair?.key as YNode | undefined;
-      if (kn?.range) { const p = src.lc.linePos(kn.range[0]); return { line: p.line, col: p.col }; }
-    }
-    const p = src.lc.linePos((node as { range: number[] }).range[0]);
-    return { line: p.line, col: p.col };
-  }
-  return {};
-}
-
-function pathString(path: readonly PropertyKey[]): string {
-  let s = '';
-  for (const k of path) s += typeof k === 'number' ? `[${k}]` : s ? `.${String(k)}` : String(k);
-  return s;
-}
-
-function zodProblems(issues: z.core.$ZodIssue[], where: (path: (string | number)[], key?: string) => Problem): Problem[] {
-  const out: Problem[] = [];
-  for (const is of issues) {
-    const path = is.path.filter((k): k is string | number => typeof k !== 'symbol');
-    if (is.code === 'unrecognized_keys') {
-      for (const key of is.keys) {
-        const hint = suggest(key, knownKeys());
-        const p = where(path, key);
-        out.push({ ...p, path: pathString([...path, key]), message: `unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}` });
-      }
-    } else if (is.code === 'invalid_union') {
-      // Report the most specific branch: the one whose issues go deepest.
-      const branches = (is as unknown as { errors: z.core.$ZodIssue[][] }).errors ?? [];
-      const best = branches.slice().sort((a, b) => depth(b) - depth(a))[0];
-      if (best && best.length) out.push(...zodProblems(best.map((e) => ({ ...e, path: [...is.path, ...e.path] })), where));
-      else out.push({ ...where(path), path: pathString(path), message: is.message });
-    } else {
-      out.push({ ...where(path), path: pathString(path), message: is.message });
-    }
-  }
-  return out;
-}
-const depth = (issues: z.core.$ZodIssue[]) => Math.max(0, ...issues.map((i) => i.path.length + (i.code === 'unrecognized_keys' ? 1 : 0)));
 
 /** Set a value at a dotted path in a raw scenario object; list segments are matched by element id. */
 export function setPath(raw: Record<string, unknown>, path: string, value: unknown): string | undefined {
@@ -255,7 +194,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
 
   const parsed = ScenarioFileSchema.safeParse(rawObj);
   if (!parsed.success) {
-    problems.push(...zodProblems(parsed.error.issues, where));
+    problems.push(...zodProblems(src, parsed.error.issues, knownKeys()));
     throw new ScenarioError(problems);
   }
   const sf: ScenarioFile = parsed.data;
@@ -303,7 +242,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
         if (fromEntry || !seed) {
           const idx = l!.index;
           const entryPath: (string | number)[] = [kind, idx, ...is.path.filter((k): k is string | number => typeof k !== 'symbol')];
-          const probs = zodProblems([{ ...is, path: entryPath } as z.core.$ZodIssue], where);
+          const probs = zodProblems(src, [{ ...is, path: entryPath } as z.core.$ZodIssue], knownKeys());
           for (const p of probs) problems.push(is.code === 'invalid_type' && !(field in (l?.entry ?? {})) ? { ...p, message: `missing field "${field}"` } : p);
         } else {
           const col = seed.columns.indexOf(field);
