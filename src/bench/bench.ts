@@ -1,37 +1,290 @@
 /**
- * `npm run bench`: world-scale benchmark. One JSON line per case on stdout:
- * wall time, peak RSS, years, organizations, cities, reviews, (organization, city) evaluations, relocations,
- * ns per evaluation. Usage: npm run bench [-- --case L] [--seed N]
+ * `npm run bench`: world-scale benchmark, sweep throughput and memory scaling. One JSON line per case on stdout.
+ *
+ *   npm run bench                          S, M, L (each repeated, median and spread)
+ *   npm run bench -- --case L              one world case
+ *   npm run bench -- --case sweep          10,000-run sweep of scenarios/quickstart.yaml, 1 and 2 workers
+ *   npm run bench -- --case scaling        memory and time at S, M, L and intermediate sizes, with a linear fit
+ *   options: --repeat N (default 3), --seed N (worlds, default 1), --runs N (sweep, default 10000),
+ *            --scenario FILE (sweep, default scenarios/quickstart.yaml), --workers 1,2 (sweep)
+ *
+ * Every measurement runs in a fresh child process (`node --expose-gc`), so peak RSS (getrusage maxrss) belongs
+ * to that measurement alone and repeats do not share JIT state. The machine may be shared: each line gives the
+ * median of the repeats, their min and max, and the load average before and after.
+ *
+ * World lines: wall time of `simulate`, peak RSS of the child, years, organizations, cities, reviews,
+ * (organization, city) evaluations (logical: a fast-path review counts every city), relocations, ns per evaluation.
+ * Scaling lines add the live heap at the last simulated year (after a forced GC, minus the heap before the
+ * world was built); the last line fits heap and peak RSS against organizations and cities by least squares.
  */
-import { simulate, type RunStats } from '../model/engine.ts';
-import { CASES, benchScenario } from './cases.ts';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { simulate, type Recorder, type RunStats } from '../model/engine.ts';
+import { CASES, SCALING, benchScenario, type BenchCase } from './cases.ts';
+
+const ENTRY = fileURLToPath(new URL('./bench.mjs', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+/** What `npm run bench` promises on a 2-core machine (measured here, never asserted in tests). */
+const TARGETS = { lWallSeconds: 3, lPeakRssMB: 1024, sweepSeconds2Workers: 60, sweepSpeedup: 1.8 };
 
 function arg(name: string): string | undefined {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+const maxRssMB = () => process.resourceUsage().maxRSS / 1024; // maxRSS is in KiB
+/** CPU seconds (user + system) of this process, all threads included. */
+const cpuSeconds = () => { const u = process.resourceUsage(); return (u.userCPUTime + u.systemCPUTime) / 1e6; };
+const r1 = (x: number) => +x.toFixed(1);
+const r3 = (x: number) => +x.toFixed(3);
+const load = () => loadavg().map((x) => +x.toFixed(2));
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median, min, max and the spread (max - min) / median of repeated measurements. */
+function spread(xs: number[], round = r3) {
+  const med = median(xs);
+  return { median: round(med), min: round(Math.min(...xs)), max: round(Math.max(...xs)), spreadPct: med ? r1((100 * (Math.max(...xs) - Math.min(...xs))) / med) : 0, n: xs.length };
+}
+
+function out(o: unknown): void { process.stdout.write(JSON.stringify(o) + '\n'); }
+
+// ---------------------------------------------------------------------------
+// Child side: one measurement per process
+// ---------------------------------------------------------------------------
+
+function findCase(name: string): BenchCase {
+  const c = [...CASES, ...SCALING].find((x) => x.name === name);
+  if (!c) throw new Error(`unknown case ${name}`);
+  return c;
+}
+
+/** Time one world: no recorder, as `hqsim run` without outputs would. */
+function childWorld(c: BenchCase, seed: number): unknown {
+  const sc = benchScenario(c, seed);
+  const stats: RunStats = { evaluations: 0 };
+  const c0 = cpuSeconds();
+  const t0 = process.hrtime.bigint();
+  const s = simulate(sc, { stats });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  return {
+    wallSeconds: wall, cpuSeconds: cpuSeconds() - c0, peakRssMB: maxRssMB(), years: c.years, organizations: s.organizations, cities: c.cities,
+    reviews: s.reviews, evaluations: stats.evaluations, relocations: s.relocations,
+    nsPerEvaluation: stats.evaluations ? (wall * 1e9) / stats.evaluations : null,
+  };
+}
+
+/**
+ * Live heap of a running world: a recorder that, at the first city row of the last simulated year (the whole
+ * world, its caches and scratch arrays reachable), forces a GC and reads heapUsed. The recorder makes the
+ * engine build event and row objects, so this run is not timed.
+ */
+function childHeap(c: BenchCase, seed: number): unknown {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) throw new Error('run with node --expose-gc');
+  const sc = benchScenario(c, seed);
+  gc(); gc();
+  const before = process.memoryUsage();
+  let at: NodeJS.MemoryUsage | null = null;
+  let orgs = 0;
+  const last = sc.start + c.years - 1;
+  const rec: Recorder = {
+    begin(info) { orgs = info.orgs.length; },
+    event() {},
+    orgYear() {},
+    cityYear(r) { if (at === null && r.year === last) { gc!(); gc!(); at = process.memoryUsage(); } },
+  };
+  simulate(sc, { seed, recorder: rec });
+  if (!at) throw new Error('no city row in the last year');
+  const m = at as NodeJS.MemoryUsage;
+  return {
+    organizationsBuilt: orgs, liveHeapMB: (m.heapUsed - before.heapUsed) / 2 ** 20,
+    liveExternalMB: (m.external + m.arrayBuffers - before.external - before.arrayBuffers) / 2 ** 20,
+    heapUsedMB: m.heapUsed / 2 ** 20, baseHeapMB: before.heapUsed / 2 ** 20,
+  };
+}
+
+async function childSweep(workers: number, runs: number, scenario: string): Promise<unknown> {
+  const { loadExperiment } = await import('../experiment/file.ts');
+  const { runSweep } = await import('../experiment/runner.ts');
+  const dir = mkdtempSync(join(tmpdir(), 'hqsim-bench-sweep-'));
+  try {
+    const file = join(dir, 'bench.sweep.yaml');
+    // One design point, one arm, `runs` replications; the metrics of scenarios/quickstart.sweep.yaml when they fit.
+    const quick = /quickstart/.test(scenario);
+    writeFileSync(file, [
+      'name: bench-sweep',
+      `scenario: ${JSON.stringify(resolve(REPO, scenario))}`,
+      'seed: 7',
+      `replications: ${runs}`,
+      'metrics:',
+      '  - relocations',
+      '  - { name: hhi, summary: concentration.hhiOrgs }',
+      ...(quick ? [
+        '  - { name: bonn_orgs, summary: byCity.bonn.hostedOrgs }',
+        '  - { name: bonn_spend, cityYear: { city: bonn, column: spend_total_musd, aggregate: sum } }',
+        '  - { name: fund_to_bonn, contest: { id: fund_seat_2012, city: bonn } }',
+      ] : []),
+      '',
+    ].join('\n'));
+    const plan = loadExperiment(file);
+    const c0 = cpuSeconds();
+    const elu0 = performance.eventLoopUtilization();
+    const t0 = performance.now();
+    const r = await runSweep(plan, { out: join(dir, 'out'), workers, quiet: true });
+    const seconds = (performance.now() - t0) / 1000;
+    const cpu = cpuSeconds() - c0;
+    const mainBusy = performance.eventLoopUtilization(elu0).active / 1000; // main thread: scheduling, journal, tables
+    if (r.executed !== runs) throw new Error(`sweep ran ${r.executed} runs, expected ${runs}`);
+    // cpuShare: cores this process actually got on average (a shared machine gives less than workers + main thread).
+    // runSeconds: runSweep's own clock (start to last run journaled); the rest is writing the tables.
+    return { workers, runs, seconds, runsPerSecond: runs / seconds, runSeconds: r.seconds, tablesSeconds: seconds - r.seconds, mainThreadMsPerRun: (1000 * mainBusy) / runs, cpuSeconds: cpu, cpuMsPerRun: (1000 * cpu) / runs, cpuShare: cpu / seconds, peakRssMB: maxRssMB() };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function child(kind: string): Promise<void> {
+  const seed = Number(arg('--seed') ?? 1);
+  let res: unknown;
+  if (kind === 'sweep') res = await childSweep(Number(arg('--workers') ?? 1), Number(arg('--runs') ?? 10000), arg('--scenario') ?? 'scenarios/quickstart.yaml');
+  else if (arg('--measure') === 'heap') res = childHeap(findCase(kind), seed);
+  else res = childWorld(findCase(kind), seed);
+  out(res);
+}
+
+// ---------------------------------------------------------------------------
+// Parent side: repeat, summarize, fit
+// ---------------------------------------------------------------------------
+
+/** Run one measurement in a fresh `node --expose-gc` process and return its JSON line. */
+function measure(args: string[]): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--expose-gc', ENTRY, '--child', ...args], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 24 });
+  if (r.status !== 0) throw new Error(`benchmark child ${args.join(' ')} failed with status ${r.status}`);
+  const lines = r.stdout.trim().split('\n');
+  return JSON.parse(lines[lines.length - 1]) as Record<string, number>;
+}
+
+function worldLine(c: BenchCase, repeat: number, seed: number) {
+  const loadBefore = load();
+  const xs = Array.from({ length: repeat }, () => measure([c.name, '--seed', String(seed)]));
+  const x = xs[0];
+  const wall = spread(xs.map((m) => m.wallSeconds));
+  return {
+    case: c.name, wallSeconds: wall.median, wallMin: wall.min, wallMax: wall.max, wallSpreadPct: wall.spreadPct, repeats: repeat,
+    cpuSeconds: r3(median(xs.map((m) => m.cpuSeconds))), peakRssMB: r1(median(xs.map((m) => m.peakRssMB))), peakRssMaxMB: r1(Math.max(...xs.map((m) => m.peakRssMB))),
+    years: c.years, organizations: x.organizations, cities: c.cities, reviews: x.reviews, evaluations: x.evaluations, relocations: x.relocations,
+    nsPerEvaluation: x.evaluations ? r1((wall.median * 1e9) / x.evaluations) : null,
+    ...(c.name === 'L' ? { targetWallSeconds: TARGETS.lWallSeconds, targetPeakRssMB: TARGETS.lPeakRssMB, wallMet: wall.median < TARGETS.lWallSeconds, rssMet: Math.max(...xs.map((m) => m.peakRssMB)) < TARGETS.lPeakRssMB } : {}),
+    load: [loadBefore, load()], node: process.version,
+  };
+}
+
+function sweepLine(repeat: number) {
+  const runs = Number(arg('--runs') ?? 10000);
+  const scenario = arg('--scenario') ?? 'scenarios/quickstart.yaml';
+  const counts = (arg('--workers') ?? '1,2').split(',').map(Number);
+  const loadBefore = load();
+  const by = new Map<number, Record<string, number>[]>(counts.map((w) => [w, []]));
+  // Interleave worker counts so that drifting background load hits both alike.
+  for (let i = 0; i < repeat; i++) for (const w of counts) by.get(w)!.push(measure(['sweep', '--workers', String(w), '--runs', String(runs), '--scenario', scenario]));
+  const per = Object.fromEntries(counts.map((w) => {
+    const xs = by.get(w)!;
+    return [`workers${w}`, {
+      runsPerSecond: spread(xs.map((m) => m.runsPerSecond), r1), seconds: spread(xs.map((m) => m.seconds)),
+      runSeconds: spread(xs.map((m) => m.runSeconds)), tablesSeconds: spread(xs.map((m) => m.tablesSeconds)),
+      mainThreadMsPerRun: spread(xs.map((m) => m.mainThreadMsPerRun)),
+      cpuMsPerRun: spread(xs.map((m) => m.cpuMsPerRun)), cpuShare: spread(xs.map((m) => m.cpuShare), (x) => +x.toFixed(2)),
+      peakRssMB: r1(median(xs.map((m) => m.peakRssMB))),
+    }];
+  }));
+  const line: Record<string, unknown> = { case: 'sweep', scenario, runs, repeats: repeat, ...per };
+  if (by.has(1) && by.has(2)) {
+    // Speed-up per interleaved pair (same stretch of background load), then its median and range.
+    const ratios = by.get(1)!.map((m, i) => by.get(2)![i].runsPerSecond / m.runsPerSecond);
+    const sp = spread(ratios, (x) => +x.toFixed(2));
+    // CPU cost per run with 1 worker / with 2: 1.0 means the second worker adds no overhead, so the speed-up
+    // is bounded by the cores the machine leaves free, not by the sweep engine.
+    const cpuRatio = spread(by.get(1)!.map((m, i) => m.cpuMsPerRun / by.get(2)![i].cpuMsPerRun), (x) => +x.toFixed(2));
+    const sec2 = median(by.get(2)!.map((m) => m.seconds));
+    Object.assign(line, {
+      speedup: sp.median, speedupMin: sp.min, speedupMax: sp.max, cpuPerRunRatio1to2: cpuRatio.median,
+      targetSeconds2Workers: TARGETS.sweepSeconds2Workers, secondsMet: sec2 < TARGETS.sweepSeconds2Workers,
+      targetSpeedup: TARGETS.sweepSpeedup, speedupMet: sp.median >= TARGETS.sweepSpeedup,
+    });
+  }
+  line.load = [loadBefore, load()];
+  line.node = process.version;
+  return line;
+}
+
+/** Least squares y = a + b x1 + c x2 (normal equations, 3 x 3, by Cramer's rule). */
+function fit2(x1: number[], x2: number[], y: number[]) {
+  const n = y.length;
+  const S = (f: (i: number) => number) => { let s = 0; for (let i = 0; i < n; i++) s += f(i); return s; };
+  const A = [[n, S((i) => x1[i]), S((i) => x2[i])], [S((i) => x1[i]), S((i) => x1[i] ** 2), S((i) => x1[i] * x2[i])], [S((i) => x2[i]), S((i) => x1[i] * x2[i]), S((i) => x2[i] ** 2)]];
+  const B = [S((i) => y[i]), S((i) => x1[i] * y[i]), S((i) => x2[i] * y[i])];
+  const det = (m: number[][]) => m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  const d = det(A);
+  const col = (k: number) => det(A.map((row, i) => row.map((v, j) => (j === k ? B[i] : v))));
+  const [a, b, c] = [col(0) / d, col(1) / d, col(2) / d];
+  const pred = y.map((_, i) => a + b * x1[i] + c * x2[i]);
+  const mean = S((i) => y[i]) / n;
+  const r2 = 1 - S((i) => (y[i] - pred[i]) ** 2) / S((i) => (y[i] - mean) ** 2);
+  return { a, b, c, r2, pred };
+}
+
+function scaling(repeat: number, seed: number) {
+  const rows: { c: BenchCase; heap: number; rss: number; wall: ReturnType<typeof spread>; orgs: number }[] = [];
+  for (const c of SCALING) {
+    const loadBefore = load();
+    const t = Array.from({ length: repeat }, () => measure([c.name, '--seed', String(seed)]));
+    const h = Array.from({ length: Math.min(repeat, 2) }, () => measure([c.name, '--seed', String(seed), '--measure', 'heap']));
+    const heap = median(h.map((m) => m.liveHeapMB));
+    const rss = median(t.map((m) => m.peakRssMB));
+    const wall = spread(t.map((m) => m.wallSeconds));
+    rows.push({ c, heap, rss, wall, orgs: h[0].organizationsBuilt });
+    out({
+      case: 'scaling', size: c.name, organizations: h[0].organizationsBuilt, cities: c.cities, years: c.years, reviewShare: c.reviewShare ?? null,
+      liveHeapMB: r1(heap), liveHeapMinMB: r1(Math.min(...h.map((m) => m.liveHeapMB))), liveHeapMaxMB: r1(Math.max(...h.map((m) => m.liveHeapMB))),
+      liveExternalMB: r1(median(h.map((m) => m.liveExternalMB))),
+      peakRssMB: r1(rss), peakRssMinMB: r1(Math.min(...t.map((m) => m.peakRssMB))), peakRssMaxMB: r1(Math.max(...t.map((m) => m.peakRssMB))),
+      wallSeconds: wall.median, wallMin: wall.min, wallMax: wall.max, reviews: t[0].reviews, evaluations: t[0].evaluations,
+      repeats: repeat, load: [loadBefore, load()],
+    });
+  }
+  const x1 = rows.map((r) => r.orgs), x2 = rows.map((r) => r.c.cities);
+  const fh = fit2(x1, x2, rows.map((r) => r.heap * 2 ** 20));
+  const fr = fit2(x1, x2, rows.map((r) => r.rss * 2 ** 20));
+  out({
+    case: 'scaling-fit', model: 'bytes = intercept + perOrganization x organizations + perCity x cities (least squares over the sizes above)',
+    heap: { interceptMB: r1(fh.a / 2 ** 20), bytesPerOrganization: Math.round(fh.b), bytesPerCity: Math.round(fh.c), r2: +fh.r2.toFixed(4) },
+    peakRss: { interceptMB: r1(fr.a / 2 ** 20), bytesPerOrganization: Math.round(fr.b), bytesPerCity: Math.round(fr.c), r2: +fr.r2.toFixed(4) },
+    heapResidualsMB: Object.fromEntries(rows.map((r, i) => [r.c.name, r1(r.heap - fh.pred[i] / 2 ** 20)])),
+    peakRssResidualsMB: Object.fromEntries(rows.map((r, i) => [r.c.name, r1(r.rss - fr.pred[i] / 2 ** 20)])),
+  });
+}
+
 export async function main(): Promise<void> {
+  const kind = arg('--child');
+  if (kind) { await child(kind); return; }
   const only = arg('--case');
   const seed = Number(arg('--seed') ?? 1);
+  const repeat = Math.max(1, Number(arg('--repeat') ?? 3));
+  if (only === 'sweep') { out(sweepLine(repeat)); return; }
+  if (only === 'scaling') { scaling(repeat, seed); return; }
   const cases = only ? CASES.filter((c) => c.name === only) : CASES;
-  if (only && cases.length === 0) { process.stderr.write(`unknown case ${only}; cases: ${CASES.map((c) => c.name).join(', ')}\n`); process.exit(2); }
-  for (const c of cases) {
-    const sc = benchScenario(c, seed);
-    if (global.gc) global.gc();
-    const rss0 = process.memoryUsage().rss;
-    let peak = rss0;
-    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 20);
-    const stats: RunStats = { evaluations: 0 };
-    const t0 = process.hrtime.bigint();
-    const s = simulate(sc, { stats });
-    const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-    clearInterval(timer);
-    peak = Math.max(peak, process.memoryUsage().rss);
-    process.stdout.write(JSON.stringify({
-      case: c.name, wallSeconds: +wall.toFixed(3), peakRssMB: +(peak / 2 ** 20).toFixed(1), years: c.years, organizations: s.organizations,
-      cities: c.cities, reviews: s.reviews, evaluations: stats.evaluations, relocations: s.relocations,
-      nsPerEvaluation: stats.evaluations ? +((wall * 1e9) / stats.evaluations).toFixed(1) : null, node: process.version,
-    }) + '\n');
+  if (only && cases.length === 0) {
+    process.stderr.write(`unknown case ${only}; cases: ${[...CASES.map((c) => c.name), 'sweep', 'scaling'].join(', ')}\n`);
+    process.exit(2);
   }
+  for (const c of cases) out(worldLine(c, repeat, seed));
 }

@@ -1,4 +1,4 @@
-/** Benchmark worlds: synthetic populations at three sizes (organizations x cities x years). */
+/** Benchmark worlds: synthetic populations at three sizes (organizations x cities x years), and the scaling ladder. */
 import { parseScenario, type Scenario } from '../scenario/load.ts';
 
 export interface BenchCase { name: string; orgs: number; cities: number; years: number; reviewShare?: number }
@@ -7,6 +7,21 @@ export const CASES: BenchCase[] = [
   { name: 'S', orgs: 200, cities: 30, years: 30 },
   { name: 'M', orgs: 5000, cities: 300, years: 50 },
   { name: 'L', orgs: 40000, cities: 1000, years: 100, reviewShare: 0.05 },
+];
+
+/**
+ * Sizes for `--case scaling`: S, M and L plus intermediate worlds. Organizations and cities vary partly
+ * independently (L-sized organizations with fewer cities and the reverse), so that memory can be fitted as
+ * intercept + bytes per organization x organizations + bytes per city x cities.
+ */
+export const SCALING: BenchCase[] = [
+  CASES[0],
+  CASES[1],
+  { name: 'X10k-500', orgs: 10000, cities: 500, years: 100, reviewShare: 0.05 },
+  { name: 'X20k-1000', orgs: 20000, cities: 1000, years: 100, reviewShare: 0.05 },
+  { name: 'X40k-300', orgs: 40000, cities: 300, years: 100, reviewShare: 0.05 },
+  { name: 'X10k-1000', orgs: 10000, cities: 1000, years: 100, reviewShare: 0.05 },
+  CASES[2],
 ];
 
 /**
