@@ -7,11 +7,10 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, relative, isAbsolute } from 'node:path';
 import seedrandom from 'seedrandom';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import { loadScenario, type Scenario } from '../scenario/load.ts';
 import { ScenarioError, suggest, type Problem } from '../scenario/errors.ts';
-import { locate, pathString, zodProblems, type Located } from '../scenario/locate.ts';
+import { locate, pathString, readDocument, zodProblems } from '../scenario/locate.ts';
 import { simulate, type Summary } from '../model/engine.ts';
 import { cityYearHeader } from '../output/tables.ts';
 import { fullGrid, latinHypercube, morris, saltelli, type Factor, type Level, type Point } from './design.ts';
@@ -169,19 +168,8 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   try { text = readFileSync(file, 'utf8'); } catch (e) {
     throw new ScenarioError([{ file, path: '', message: `cannot read experiment: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }]);
   }
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const src: Located = { doc, lc, file };
+  const { src, raw } = readDocument(text, file, 'an experiment (name:, scenario:, factors:, design:, metrics:, ...)');
   const problems: Problem[] = [];
-  for (const e of doc.errors) {
-    const p = lc.linePos(e.pos[0]);
-    problems.push({ file, line: p.line, col: p.col, path: '', message: `syntax error: ${e.message.split('\n')[0]}` });
-  }
-  if (problems.length) throw new ScenarioError(problems);
-  const raw = doc.toJS() as unknown;
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'an experiment is a mapping (name:, scenario:, factors:, design:, metrics:, ...)' }]);
-  }
   const parsed = ExperimentFileSchema.safeParse(raw);
   if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues, EXPERIMENT_KEYS));
   const ex = parsed.data;

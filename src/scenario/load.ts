@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 import {
   ScenarioFileSchema, CitySchema, OrgSchema, CITY_ATTRIBUTES, type CityDef, type OrgDef, type EventDef, type ContestDef,
@@ -15,7 +14,7 @@ import {
 import { resolveParams, WEIGHT_GROUPS, getPath, type Params, type ParamOverrides } from '../model/params.ts';
 import { parseCsv } from './csv.ts';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
-import { locate, pathString, schemaKeys, zodProblems, type Located } from './locate.ts';
+import { locate, pathString, readDocument, schemaKeys, zodProblems } from './locate.ts';
 
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const BUNDLED_SEEDS = { cities: resolve(PACKAGE_ROOT, 'seeds/cities.csv'), organizations: resolve(PACKAGE_ROOT, 'seeds/organizations.csv') };
@@ -152,31 +151,13 @@ export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
 }
 
 export function parseScenario(text: string, file: string, opts: LoadOptions = {}): Scenario {
-  const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
-  const src: Located = { doc, lc, file };
+  const { src, raw: rawObj } = readDocument(text, file, 'a scenario (name:, start:, years:, cities:, ...)');
   const problems: Problem[] = [];
-  for (const e of doc.errors) {
-    const p = lc.linePos(e.pos[0]);
-    problems.push({ file, line: p.line, col: p.col, path: '', message: `syntax error: ${e.message.split('\n')[0]}` });
-  }
-  if (problems.length) throw new ScenarioError(problems);
-  let raw: unknown;
-  try {
-    raw = doc.toJS({ maxAliasCount: 1000 });
-  } catch (e) {
-    // e.g. an alias to an anchor that does not exist, or an alias bomb
-    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `cannot read the document: ${(e as Error).message.split('\n')[0]}` }]);
-  }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'a scenario is a mapping (name:, start:, years:, cities:, ...)' }]);
-  }
   const where = (path: (string | number)[], key?: string): Problem => ({ file, ...locate(src, path, key), path: '', message: '' });
 
   // Overrides: the arm's, then the caller's (sweep points). They act on the raw document so that
   // validation sees the final values, and located errors still point at the nearest original node.
   const overrides: Record<string, unknown> = {};
-  const rawObj = raw as Record<string, unknown>;
   if (opts.arm !== undefined) {
     const arms = (rawObj.arms ?? {}) as Record<string, Record<string, unknown>>;
     if (!arms[opts.arm]) {

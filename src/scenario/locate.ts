@@ -2,11 +2,36 @@
  * Locating problems in YAML/JSON input: from a field path (as zod reports it) to file:line:col, and zod issues
  * to located problems with "did you mean" hints. Shared by scenario and experiment files.
  */
-import { isMap, isPair, isScalar, type Document, type LineCounter, type Node as YNode } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YNode } from 'yaml';
 import type { z } from 'zod';
-import { suggest, type Problem } from './errors.ts';
+import { ScenarioError, suggest, type Problem } from './errors.ts';
 
 export interface Located { doc: Document; lc: LineCounter; file: string }
+
+/**
+ * Parse YAML (or JSON) text into a located document and its plain value, which must be a mapping.
+ * Syntax errors, unresolved aliases and alias bombs become located problems (ScenarioError), never crashes.
+ */
+export function readDocument(text: string, file: string, what: string): { src: Located; raw: Record<string, unknown> } {
+  const lc = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const e of doc.errors) {
+    const p = lc.linePos(e.pos[0]);
+    problems.push({ file, line: p.line, col: p.col, path: '', message: `syntax error: ${e.message.split('\n')[0]}` });
+  }
+  if (problems.length) throw new ScenarioError(problems);
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `cannot read the document: ${(e as Error).message.split('\n')[0]}` }]);
+  }
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `${what} is a mapping` }]);
+  }
+  return { src: { doc, lc, file }, raw: raw as Record<string, unknown> };
+}
 
 /** Line and column of the node at `path` (or of the key `key` inside it), else of the nearest ancestor. */
 export function locate(src: Located, path: (string | number)[], key?: string): { line?: number; col?: number } {

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { ScenarioError, formatProblem } from '../../src/scenario/errors.ts';
+import { loadExperiment } from '../../src/experiment/file.ts';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 function problems(text: string, file = 'bad.yaml'): string[] {
   try {
@@ -88,6 +92,12 @@ describe('located errors', () => {
   it('reports every problem, not only the first', () => {
     const p = problems(doc('yeras: 5', 'sede: 3'));
     expect(p).toHaveLength(2);
+  });
+  it('an unresolved alias is a located problem, in scenario and experiment files alike', () => {
+    expect(problems('name: x\nstart: *nowhere\n')[0]).toMatch(/^bad\.yaml:1:1: .*cannot read the document/);
+    const f = join(mkdtempSync(join(tmpdir(), 'hqsim-exp-')), 'bad.sweep.yaml');
+    writeFileSync(f, 'name: x\nscenario: *nowhere\n');
+    expect(() => loadExperiment(f)).toThrow(ScenarioError);
   });
   it('JSON files are located too', () => {
     const p = problems('{\n  "name": "x",\n  "start": 2000,\n  "years": "many"\n}\n', 'bad.json');
