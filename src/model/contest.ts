@@ -7,7 +7,6 @@ import { affordableScale, autoBid, offerTerms, scaleOffer } from './cities.ts';
 import { gumbel, normal, type Streams } from './rng.ts';
 import { evaluate, sampleChoice, termsFor, type CityTable, type Evaluation } from './scoring.ts';
 import { weightsOf, type OrgState, type Terms, type World } from './world.ts';
-import { REGIONS } from '../scenario/schema.ts';
 
 export interface ContestCandidate { city: number; offer: Offer | null; terms: Terms; eval: Evaluation; isSeat: boolean }
 
@@ -169,4 +168,3 @@ export function memberRegions(def: ContestDef, candidateRegions: string[], n: nu
   return counts.flatMap(([r, c]) => Array<string>(c).fill(r));
 }
 
-export const ALL_REGIONS = REGIONS;

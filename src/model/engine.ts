@@ -225,7 +225,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     // 2. Foundings at a given seat.
     for (const o of w.orgs) {
       if (!o.active && o.def.founded === year && o.seat >= 0 && !inContest.has(o.idx)) {
-        o.active = true; o.arrivedVia = 'founding';
+        o.active = true;
         counters.foundings++; perCity[o.seat].foundingsWon++;
         emit({ year, type: 'founding', org: o.def.id, city: cid(o.seat), to: cid(o.seat), detail: 'founded at a given seat' });
       }
@@ -318,7 +318,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
         if (f < 1 - 1e-12) emit({ year, type: 'bid_scaled', org: m.o.def.id, city: cid(m.to), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         won = { offer: scaleOffer(standing, f), contest: 'standing_offer' };
       }
-      arrive(w, m.o, m.to, m.terms, won, year, 'review');
+      arrive(w, m.o, m.to, m.terms, won, year);
       moved.add(m.o.idx);
       counters.relocations++; perCity[m.to].arrivals++; perCity[from].departures++;
       if (recording) emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
@@ -347,10 +347,10 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       if (!o.active) {
         o.active = true;
         counters.foundings++; perCity[win.city].foundingsWon++;
-        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year, 'contest');
+        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
         emit({ year, type: 'founding', org: o.def.id, city: cid(win.city), to: cid(win.city), contest: def.id, detail: 'seat chosen in a contest' });
       } else if (win.city !== wasSeat) {
-        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year, 'contest');
+        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
         counters.relocations++; perCity[win.city].arrivals++; perCity[wasSeat].departures++;
         moved.add(o.idx);
         emit({ year, type: 'relocation', org: o.def.id, city: cid(win.city), from: cid(wasSeat), to: cid(win.city), contest: def.id, detail: 'after a contest', weights: cw, chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
@@ -404,7 +404,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     emit({ year, type: 'commitment', org: o.def.id, city: c.def.id, contest: source, detail: `yearly terms for ${term} years from ${year + 1}; one-off ${oneOff.toFixed(3)} USD m`, value: oneOff });
   }
 
-  function arrive(w: World, o: OrgState, ci: number, terms: Terms, won: { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string } | null, year: number, via: string) {
+  function arrive(w: World, o: OrgState, ci: number, terms: Terms, won: { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string } | null, year: number) {
     const c = w.cities[ci];
     const weights = weightsOf(o, year, p);
     if (o.seat >= 0) {
@@ -420,7 +420,6 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     if (won) commit(w, o, ci, won.offer, won.contest, year);
     creditArrival(c, o, weights, terms, p);
     o.seat = ci;
-    o.arrivedVia = via;
     // The reference for later dissatisfaction is the seat utility in the first review year at the new seat.
     o.refUtility = NaN;
   }

@@ -11,8 +11,6 @@ export interface CityTable {
   /** per city */
   security: Float64Array;
   operations: Float64Array;
-  /** resources without cash terms (premises at full cost, national support) */
-  resourcesBase: Float64Array;
   /** resources under the city's general terms, for targeted domains and for the others */
   resourcesTargeted: Float64Array;
   resourcesUntargeted: Float64Array;
@@ -64,7 +62,7 @@ export function clusterPull(n: number, p: Params): number {
 export function buildCityTable(w: World): CityTable {
   const nc = w.cities.length, nd = w.domains.length, p = w.params;
   const t: CityTable = {
-    security: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
+    security: new Float64Array(nc), operations: new Float64Array(nc),
     resourcesTargeted: new Float64Array(nc), resourcesUntargeted: new Float64Array(nc),
     values: new Float64Array(nc * nd), clusterCount: new Int32Array(nc * nd), nDomains: nd,
     pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),

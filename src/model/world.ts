@@ -74,7 +74,6 @@ export interface OrgState {
   stress: number;
   /** Standing offers made to this organization: city index -> offer. */
   offers: Map<number, Offer>;
-  arrivedVia: string;
   /** the organization's own stream: a fixed block of draws per active year (review, choice x2, veto) */
   draws?: () => number;
   /** the yearly agreement with its seat city from a contest (at most one) */
@@ -93,10 +92,6 @@ export interface World {
   cityIndex: Map<string, number>;
   orgs: OrgState[];
   orgIndex: Map<string, number>;
-}
-
-export function stageOf(age: number, p: Params): Stage {
-  return age < p.stages.foundingYears ? 'founding' : age < p.stages.matureAge ? 'growth' : 'mature';
 }
 
 /** Stage-dependent driver weights, blended with the organization's own profile where it has one. */
@@ -170,7 +165,7 @@ export function makeOrg(def: OrgDef, idx: number, domain: number, seat: number, 
     refUtility: NaN,
     trigger: 0, stress: 0,
     offers: new Map(),
-    arrivedVia: 'initial',
+
     draws: undefined,
     commitment: null,
     weightCache: [undefined, undefined, undefined],
