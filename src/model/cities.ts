@@ -108,7 +108,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     } else {
       if (!c.allocation) c.allocation = defaultAllocation(c, p);
       if (c.def.strategy === 'specialized' || (c.def.strategy === 'adaptive' && c.def.type === 'specialized')) {
-        const focus = leadershipDomains(c, w);
+        const focus = (c.leadershipDomains ??= leadershipDomains(c, w));
         if (focus.length < nd) { c.targets.fill(0); for (const k of focus) c.targets[k] = 1; }
       }
       const a = c.allocation;
