@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/model/engine.ts';
 import { citiesAct, offerTerms } from '../../src/model/cities.ts';
-import { buildCityTable, choiceProbabilities, evaluate, termsFor } from '../../src/model/scoring.ts';
+import { buildCityTable, choiceProbabilities, evaluate, seatUtility, termsFor } from '../../src/model/scoring.ts';
 import { ChoiceIndex } from '../../src/model/fastchoice.ts';
 import { reviewFast, reviewReference } from '../../src/model/review.ts';
 import { stageIndex, weightsAt, type World, type OrgState } from '../../src/model/world.ts';
@@ -144,6 +144,18 @@ describe('fast review path equals the reference', () => {
     expect(compared).toBeGreaterThan(10 * fallbacks);
     expect(decided).toBeGreaterThan(1000);
   });
+  it("the hazard path's numeric seat utility equals the full evaluation's (its twin without allocation)", () => {
+    fc.assert(fc.property(worldArb, (g) => {
+      const w = setUp(g);
+      const t = buildCityTable(w);
+      for (const o of w.orgs) {
+        const { weights, seat } = seatEvalOf(w, t, o);
+        const c = w.cities[o.seat];
+        expect(seatUtility(w, t, o, c, weights, termsFor(c, o))).toBeCloseTo(seat.utility - w.params.choice.stayBonus, 12);
+      }
+    }), { numRuns: 50 });
+  });
+
   it('falls back to the reference when grants are too varied to group', () => {
     const g = fc.sample(worldArb, { seed: 42, numRuns: 1 })[0];
     g.cities = Array.from({ length: 12 }, (_, i) => ({ ...g.cities[0], strategy: 'fixed', grant: i / 100 }) as WorldSpec['cities'][number]);
