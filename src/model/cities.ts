@@ -4,7 +4,7 @@
  */
 import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
-import { emptySpend, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
+import { NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import { resourcesScore } from './scoring.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
@@ -61,16 +61,33 @@ function leadershipDomains(c: CityState, w: World): number[] {
   return focus.length ? focus : all;
 }
 
-/** Organizations hosted by each city, by index (built once per year by the engine). */
-export type Hosted = number[][];
+/** Active organizations hosted by each city, in organization order: city c's are list[start[c] .. start[c + 1]). */
+export interface Hosted { start: Int32Array; list: Int32Array }
+
+/** Active organizations by seat, in organization order (a counting sort: offsets per city, then indices). */
+export function hostedLists(w: World): Hosted {
+  const T = w.table, n = T.size, nc = w.cities.length;
+  const start = new Int32Array(nc + 1);
+  for (let i = 0; i < n; i++) if (T.active[i] && T.seat[i] >= 0) start[T.seat[i] + 1]++;
+  for (let c = 0; c < nc; c++) start[c + 1] += start[c];
+  const next = start.slice(0, nc);
+  const list = new Int32Array(start[nc]);
+  for (let i = 0; i < n; i++) if (T.active[i] && T.seat[i] >= 0) list[next[T.seat[i]]++] = i;
+  return { start, list };
+}
+
 
 export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
   const p = w.params;
   const nd = w.domains.length;
+  const T = w.table, { list } = hosted;
   for (const c of w.cities) {
-    c.spend = emptySpend();
+    const sp = c.spend;
+    sp.freeOffices = 0; sp.taxExemption = 0; sp.subsidy = 0; sp.grants = 0; sp.schools = 0; sp.security = 0; sp.leadership = 0; sp.commitments = 0; sp.oneOff = 0;
     const B = c.budgetMusd;
-    const mine = hosted[c.idx];
+    const from = hosted.start[c.idx], to = hosted.start[c.idx + 1];
+    // office cost per staff member in this city (officeCostMusd(c, staff) = perStaff * staff)
+    const officePerStaff = p.levers.officeCostPerStaffMusd * c.def.officeCost;
 
     // 1. Commitments bind first; they end with their term or when the organization leaves.
     if (c.commitments.length) c.commitments = c.commitments.filter((cm) => {
@@ -114,7 +131,10 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       const a = c.allocation;
       const cash = a.cash * free;
       let tStaff = 0, tCount = 0, tOffice = 0;
-      for (const oi of mine) { const o = w.orgs[oi]; if (c.targets[o.domain]) { tStaff += o.staff; tCount++; tOffice += officeCostMusd(c, o.staff, p); } }
+      for (let q = from; q < to; q++) {
+        const oi = list[q];
+        if (c.targets[T.domain[oi]]) { const staff = T.staff[oi]; tStaff += staff; tCount++; tOffice += officePerStaff * staff; }
+      }
       const refOffice = tOffice + officeCostMusd(c, p.levers.refStaff, p);
       const refTax = p.levers.taxCostPerStaffMusd * (tStaff + p.levers.refStaff);
       levels = {
@@ -132,12 +152,14 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     // 3. Cost of the general levers for hosted organizations of target domains (beyond their commitments).
     let general = 0;
     const parts = { freeOffices: 0, taxExemption: 0, subsidy: 0 };
-    for (const oi of mine) {
-      const o = w.orgs[oi];
-      if (!c.targets[o.domain]) continue;
-      const committed = o.commitment && o.commitment.city === c.idx ? o.commitment.terms : NO_TERMS;
-      const f = Math.max(0, levels.freeOffices - committed.freeOffices) * officeCostMusd(c, o.staff, p);
-      const tx = Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * o.staff;
+    for (let q = from; q < to; q++) {
+      const oi = list[q];
+      if (!c.targets[T.domain[oi]]) continue;
+      const cm = T.committed[oi] ? w.orgs[oi].commitment : null;
+      const committed = cm && cm.city === c.idx ? cm.terms : NO_TERMS;
+      const staff = T.staff[oi];
+      const f = Math.max(0, levels.freeOffices - committed.freeOffices) * (officePerStaff * staff);
+      const tx = Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * staff;
       const s = Math.max(0, levels.subsidyMusd - committed.subsidyMusd);
       parts.freeOffices += f; parts.taxExemption += tx; parts.subsidy += s;
     }

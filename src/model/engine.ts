@@ -4,14 +4,15 @@
  */
 import type { Scenario } from '../scenario/load.ts';
 import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
-import { affordableScale, citiesAct, creditArrival, offerTerms, scaleOffer, type CityNote, type Hosted } from './cities.ts';
+import { affordableScale, citiesAct, creditArrival, hostedLists, offerTerms, scaleOffer, type CityNote } from './cities.ts';
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
-import { advertisedPull, buildAdverts, buildCityTable, evaluate, seatUtility, termsFor, STAGES, type Evaluation } from './scoring.ts';
+import { buildAdverts, buildCityTable, evaluate, seatTable, termsFor, type Evaluation } from './scoring.ts';
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
-import { makeCity, makeOrg, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { hazardPass, newReviewers } from './hazard.ts';
+import { makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -134,27 +135,26 @@ export function buildWorld(sc: Scenario, seed: number = sc.seed): World {
   const domainIndex = new Map(domains.map((d, i) => [d, i]));
   const cities = cityDefs.map((d, i) => makeCity(d, i, domains, p));
   const cityIndex = new Map(cityDefs.map((c, i) => [c.id, i]));
-  const orgs = orgDefs.map((d, i) => makeOrg(d, i, domainIndex.get(d.domain)!, d.seat === null ? -1 : cityIndex.get(d.seat)!, p));
+  const table = new OrgTable();
+  const orgs = orgDefs.map((d, i) => makeOrg(table, d, i, domainIndex.get(d.domain)!, d.seat === null ? -1 : cityIndex.get(d.seat)!, p));
   const orgIndex = new Map(orgDefs.map((o, i) => [o.id, i]));
   for (const c of cityDefs) {
     const ci = cityIndex.get(c.id)!;
-    for (const of of c.offers) { const { org, ...offer } = of; orgs[orgIndex.get(org)!].offers.set(ci, offer); }
+    for (const of of c.offers) { const { org, ...offer } = of; orgs[orgIndex.get(org)!].setOffer(ci, offer); }
   }
-  return { start: sc.start, year: sc.start, params: p, domains, domainIndex, cities, cityIndex, orgs, orgIndex };
+  return { start: sc.start, year: sc.start, params: p, domains, domainIndex, cities, cityIndex, orgs, orgIndex, table };
 }
 
-function hostedLists(w: World): Hosted {
-  const h: Hosted = w.cities.map(() => []);
-  for (const o of w.orgs) if (o.active && o.seat >= 0) h[o.seat].push(o.idx);
-  return h;
-}
-
+/** Hosted organizations and staff per city and domain, from the organization table. */
 function recount(w: World): void {
   for (const c of w.cities) { c.hostedByDomain.fill(0); c.staffByDomain.fill(0); c.hostedTotal = 0; }
-  for (const o of w.orgs) {
-    if (!o.active || o.seat < 0) continue;
-    const c = w.cities[o.seat];
-    c.hostedByDomain[o.domain]++; c.staffByDomain[o.domain] += o.staff; c.hostedTotal++;
+  const T = w.table, n = T.size;
+  const { active, seat, domain, staff } = T;
+  for (let i = 0; i < n; i++) {
+    const s = seat[i];
+    if (!active[i] || s < 0) continue;
+    const c = w.cities[s];
+    c.hostedByDomain[domain[i]]++; c.staffByDomain[domain[i]] += staff[i]; c.hostedTotal++;
   }
 }
 
@@ -174,12 +174,13 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
   const streams = new Streams(seed);
   rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
   const counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
-  const perCity = w.cities.map(() => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0, staffYears: 0 }));
+  const perCity = w.cities.map(() => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0 }));
+  const staffYears = new Float64Array(w.cities.length);
   const emit = (e: EventRecord) => rec.event(e);
   const cid = (i: number) => w.cities[i].def.id;
 
   // Organizations founded before the start exist from the start.
-  for (const o of w.orgs) if (o.def.founded <= sc.start && o.seat >= 0) o.active = true;
+  for (let i = 0; i < w.table.size; i++) if (w.table.founded[i] <= sc.start && w.table.seat[i] >= 0) w.table.active[i] = 1;
   const contestsByYear = new Map<number, ContestDef[]>();
   for (const c of [...sc.contests].sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1))) {
     if (!contestsByYear.has(c.year)) contestsByYear.set(c.year, []);
@@ -189,6 +190,9 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
   for (const e of sc.events) { if (!eventsByYear.has(e.year)) eventsByYear.set(e.year, []); eventsByYear.get(e.year)!.push(e); }
 
   const end = sc.start + years;
+  /** this year's draws of one organization: review, two choice uniforms, veto */
+  const reviewers = newReviewers();
+  let choiceIndex: ChoiceIndex | undefined;
   for (let year = sc.start; year < end; year++) {
     w.year = year;
     const inContest = new Set<number>();
@@ -223,8 +227,10 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     for (const c of contestsByYear.get(year) ?? []) inContest.add(w.orgIndex.get(c.org)!);
 
     // 2. Foundings at a given seat.
-    for (const o of w.orgs) {
-      if (!o.active && o.def.founded === year && o.seat >= 0 && !inContest.has(o.idx)) {
+    for (let i = 0; i < w.table.size; i++) {
+      if (w.table.active[i] || w.table.founded[i] !== year || w.table.seat[i] < 0) continue;
+      const o = w.orgs[i];
+      if (!inContest.has(o.idx)) {
         o.active = true;
         counters.foundings++; perCity[o.seat].foundingsWon++;
         emit({ year, type: 'founding', org: o.def.id, city: cid(o.seat), to: cid(o.seat), detail: 'founded at a given seat' });
@@ -238,7 +244,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       const id = `new_${year}_${String(k).padStart(3, '0')}`;
       const def: OrgDef = { id, name: `New organization ${year}-${k}`, kind: 'intergovernmental', domain, seat: null, founded: year,
         staff: Math.max(1, Math.round(-Math.log(1 - r()) * p.foundings.meanStaff)), veto: 0, region: 'global', source: 'synthetic founding' };
-      const o = makeOrg(def, w.orgs.length, w.domainIndex.get(domain)!, -1, p);
+      const o = makeOrg(w.table, def, w.orgs.length, w.domainIndex.get(domain)!, -1, p);
       w.orgs.push(o); w.orgIndex.set(id, o.idx);
       yearContests.push({ id: `founding_${id}`, org: id, year, rule: 'organization', includeSeat: false });
       inContest.add(o.idx);
@@ -254,38 +260,19 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     // 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after).
     const pending: Pending[] = [];
     const adverts = buildAdverts(w, table);
-    const choiceIndex = new ChoiceIndex(w, table);
-    const nOrgs = w.orgs.length;
-    const oySeat = new Float64Array(nOrgs).fill(NaN), oyHazard = new Float64Array(nOrgs), oyReviewed = new Uint8Array(nOrgs);
-    for (const o of w.orgs) {
-      if (!o.active || o.seat < 0) continue;
-      // Each organization draws a fixed block per active year from its own stream, whatever happens, so the
-      // k-th block always belongs to the same year: common random numbers across policy arms.
-      o.draws ??= streams.stream('org', o.def.id, 0, 'yearly');
-      const reviewDraw = o.draws(), u1 = o.draws(), u2 = o.draws(), vetoDraw = o.draws();
-      if (inContest.size && inContest.has(o.idx)) continue;
-      const age = year - o.founded;
-      const stageIdx = stageIndex(age, p);
+    if (choiceIndex) choiceIndex.reset(table); else choiceIndex = new ChoiceIndex(w, table);
+    const T = w.table;
+    const nOrgs = T.size;
+    const trace = recording ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null;
+    hazardPass(w, table, adverts, seatTable(w, table), year, inContest, streams, ageAnchor, reviewers, trace);
+    for (let r = 0; r < reviewers.n; r++) {
+      const o = w.orgs[reviewers.org[r]];
+      const stageIdx = reviewers.stage[r], us = reviewers.seatUtility[r];
+      const u1 = reviewers.u1[r], u2 = reviewers.u2[r], vetoDraw = reviewers.veto[r];
+      const seat = o.seat;
       const weights = weightsAt(o, stageIdx, p);
-      const seatC = w.cities[o.seat];
+      const seatC = w.cities[seat];
       const seatTerms = termsFor(seatC, o);
-      const us = seatUtility(w, table, o, seatC, weights, seatTerms);
-      if (Number.isNaN(o.refUtility)) o.refUtility = us;
-      const dissatisfaction = Math.max(0, o.refUtility - us - p.review.tolerance);
-      let courting = advertisedPull(adverts, w, table, o, stageIdx, seatTerms);
-      if (o.offers.size) for (const [ci, offer] of o.offers) {
-        if (ci === o.seat) continue;
-        const c = w.cities[ci];
-        const e = evaluate(w, table, o, c, weights, 'move', termsFor(c, o, offerTerms(offer)));
-        courting = Math.max(courting, e.utility - us);
-      }
-      const anchor = Math.min(p.anchor.max, p.anchor.ageWeight * ageAnchor(age) + p.anchor.localWeight * o.localShare);
-      const lambda = (p.review.baseHazard + p.review.dissatisfactionHazard * dissatisfaction + p.review.stressHazard * o.stress
-        + p.review.courtingHazard * courting) * (1 - anchor) + p.review.triggerHazard * o.trigger;
-      const hazard = 1 - Math.exp(-lambda);
-      const reviewed = hazard > 0 && reviewDraw < hazard;
-      oySeat[o.idx] = us; oyHazard[o.idx] = hazard; oyReviewed[o.idx] = reviewed ? 1 : 0;
-      if (!reviewed) continue;
       counters.reviews++;
       const seatEval = evaluate(w, table, o, seatC, weights, 'seat', seatTerms);
       const d = reviewFast(w, table, choiceIndex, o, weights, stageIdx, seatEval, u1, u2);
@@ -360,8 +347,9 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       }
     }
 
-    // 7. Growth, accounting and records.
-    recount(w);
+    // 7. Growth, accounting and records. (Counts are rebuilt before anything reads them again: only the
+    // records need them now.)
+    if (recording) recount(w);
     for (const c of w.cities) {
       const spendTotal = c.spend.commitments + c.spend.freeOffices + c.spend.taxExemption + c.spend.subsidy + c.spend.schools
         + c.spend.security + c.spend.leadership + c.spend.grants + c.spend.oneOff;
@@ -376,17 +364,18 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     }
     // Shocks act at full size in their year and recover from the next.
     for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
-    for (const o of w.orgs) {
-      if (!o.active) continue;
-      const age = year - o.founded;
-      const si = stageIndex(age, p);
-      const k = o.idx;
-      if (recording) rec.orgYear({ year, org: o.def.id, seat: cid(o.seat), stage: STAGE_NAMES[si], age, staff: o.staff, budget: o.budgetMusd,
-        seatUtility: k < nOrgs ? oySeat[k] : NaN, hazard: k < nOrgs ? oyHazard[k] : 0, reviewed: k < nOrgs && oyReviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });
-      perCity[o.seat].staffYears += o.staff;
-      const g = si === 0 ? p.growth.founding : si === 1 ? p.growth.growth : p.growth.mature;
-      o.staff *= 1 + g; o.budgetMusd *= 1 + g;
-      o.trigger = 0; o.stress = 0;
+    const growth = [1 + p.growth.founding, 1 + p.growth.growth, 1 + p.growth.mature];
+    const fy = p.stages.foundingYears, ma = p.stages.matureAge;
+    for (let k = 0; k < T.size; k++) {
+      if (!T.active[k]) continue;
+      const age = year - T.founded[k];
+      const si = age < fy ? 0 : age < ma ? 1 : 2;
+      const seat = T.seat[k];
+      if (recording) rec.orgYear({ year, org: w.orgs[k].def.id, seat: cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
+        seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });
+      staffYears[seat] += T.staff[k];
+      T.staff[k] *= growth[si]; T.budgetMusd[k] *= growth[si];
+      T.trigger[k] = 0; T.stress[k] = 0;
     }
   }
 
@@ -437,9 +426,9 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     const won = pc.arrivals + pc.foundingsWon;
     byCity[c.def.id] = {
       hostedOrgs: c.hostedTotal, hostedStaff: staff, arrivals: pc.arrivals, departures: pc.departures, foundingsWon: pc.foundingsWon,
-      contestsWon: pc.contestsWon, spendMusd: pc.spend, staffYearsHosted: pc.staffYears,
+      contestsWon: pc.contestsWon, spendMusd: pc.spend, staffYearsHosted: staffYears[c.idx],
       costPerOrgWonMusd: won > 0 ? pc.spend / won : null,
-      costPerStaffYearMusd: pc.staffYears > 0 ? pc.spend / pc.staffYears : null,
+      costPerStaffYearMusd: staffYears[c.idx] > 0 ? pc.spend / staffYears[c.idx] : null,
     };
     if (totalOrgs) hhiOrgs += (c.hostedTotal / totalOrgs) ** 2;
     if (totalStaff) hhiStaff += (staff / totalStaff) ** 2;

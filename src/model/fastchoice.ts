@@ -14,7 +14,7 @@
  */
 import type { Params } from './params.ts';
 import type { CityTable } from './scoring.ts';
-import { resourcesScore, STAGES } from './scoring.ts';
+import { STAGES } from './scoring.ts';
 import type { OrgState, World } from './world.ts';
 
 export const MAX_GROUPS = 8;
@@ -22,80 +22,98 @@ export const MAX_GROUPS = 8;
 const FALLBACK_SCALE = 1e200;
 
 interface StageDomain {
-  /** per group: prefix sums of exp((V[c] - vBest_j)/lambda) over cities of the group, in city order (length C+1) */
-  prefix: Float64Array[];
-  /** per group: suffix sums, suffix[j][c] = sum over cities >= c (length C+1), to leave the seat out without subtracting */
-  suffix: Float64Array[];
-  /** per group: best V, and the three best cities (for runner-up lookups) */
+  /** true once built for the current year */
+  ready: boolean;
+  /**
+   * prefix[c * G + j]: sum of exp((V[c'] - vBest_j)/lambda) over cities c' < c of group j, in city order
+   * ((C+1) x G, row-major: the groups of one city are adjacent, as the cumulative distribution reads them)
+   */
+  prefix: Float64Array;
+  /** suffix[c * G + j]: the same sum over cities >= c, to leave the seat out without subtracting */
+  suffix: Float64Array;
+  /** per group: best V, and the three best cities (top[3 * j .. 3 * j + 2], for runner-up lookups) */
   vBest: Float64Array;
-  top: Int32Array[];
+  top: Int32Array;
   v: Float64Array;
+  /** exp((V[c] - vBest of c's group)/lambda) */
+  e: Float64Array;
 }
 
+/**
+ * One year's index. `reset` starts a new year and keeps the arrays of the last one for reuse (the engine
+ * holds one index for a whole run, so the yearly tables do not become garbage).
+ */
 export class ChoiceIndex {
   readonly groupOf: Int32Array;
-  readonly groupGrant: number[] = [];
-  readonly usable: boolean;
-  private cache = new Map<number, StageDomain>();
+  groupGrant: number[] = [];
+  usable = false;
+  private slots: StageDomain[] = [];
 
   constructor(private w: World, private t: CityTable) {
-    const n = w.cities.length;
-    this.groupOf = new Int32Array(n);
+    this.groupOf = new Int32Array(w.cities.length);
+    this.reset(t);
+  }
+
+  /** Start a new year on a new city table. */
+  reset(t: CityTable): void {
+    this.t = t;
+    this.groupGrant = [];
     const ids = new Map<number, number>();
-    for (const c of w.cities) {
+    for (const c of this.w.cities) {
       const g = c.levels.grantMusdPerStaff;
       let j = ids.get(g);
       if (j === undefined) { j = this.groupGrant.length; ids.set(g, j); this.groupGrant.push(g); }
       this.groupOf[c.idx] = j;
     }
     this.usable = this.groupGrant.length <= MAX_GROUPS;
+    for (const sd of this.slots) if (sd) sd.ready = false;
   }
 
   private build(si: number, k: number): StageDomain {
     const key = si * this.t.nDomains + k;
-    const hit = this.cache.get(key);
-    if (hit) return hit;
-    const { w, t } = this;
+    const { w, t, groupOf } = this;
+    const n = w.cities.length, G = this.groupGrant.length;
+    let sd = this.slots[key];
+    if (sd && sd.ready) return sd;
+    if (!sd || sd.vBest.length < G) {
+      sd = { ready: false, prefix: new Float64Array((n + 1) * G), suffix: new Float64Array((n + 1) * G), vBest: new Float64Array(G),
+        top: new Int32Array(3 * G), v: new Float64Array(n), e: new Float64Array(n) };
+      this.slots[key] = sd;
+    }
     const p = w.params;
     const sw = p.stages[STAGES[si]];
-    const n = w.cities.length, G = this.groupGrant.length, lam = p.choice.nestScale;
-    const v = new Float64Array(n);
-    const vBest = new Float64Array(G).fill(-Infinity);
-    const top: Int32Array[] = Array.from({ length: G }, () => new Int32Array(3).fill(-1));
+    const lam = p.choice.nestScale;
+    const { v, vBest, top, e, prefix, suffix } = sd;
+    vBest.fill(-Infinity);
+    top.fill(-1);
     for (const c of w.cities) {
       const i = c.idx * t.nDomains + k;
-      const r = c.targets[k] ? resourcesScore(c.def.officeCost, c.nationalSupport, c.levels, p) : resourcesScore(c.def.officeCost, c.nationalSupport, NO_CASH, p);
+      // resources under the general terms (no cash levers for an untargeted domain; the grant does not enter)
+      const r = c.targets[k] ? t.resourcesTargeted[c.idx] : t.resourcesUntargeted[c.idx];
       const u = sw.security * t.security[c.idx] + sw.resources * r + sw.operations * t.operations[c.idx] + sw.values * t.values[i]
         + p.choice.clusterWeight * t.pull[i];
       v[c.idx] = u;
-      const j = this.groupOf[c.idx];
+      const j = groupOf[c.idx];
       if (u > vBest[j]) vBest[j] = u;
-      const tp = top[j];
       // keep the three best cities of the group (ties: lower index first)
-      if (tp[0] < 0 || u > v[tp[0]]) { tp[2] = tp[1]; tp[1] = tp[0]; tp[0] = c.idx; }
-      else if (tp[1] < 0 || u > v[tp[1]]) { tp[2] = tp[1]; tp[1] = c.idx; }
-      else if (tp[2] < 0 || u > v[tp[2]]) tp[2] = c.idx;
+      const b = 3 * j;
+      if (top[b] < 0 || u > v[top[b]]) { top[b + 2] = top[b + 1]; top[b + 1] = top[b]; top[b] = c.idx; }
+      else if (top[b + 1] < 0 || u > v[top[b + 1]]) { top[b + 2] = top[b + 1]; top[b + 1] = c.idx; }
+      else if (top[b + 2] < 0 || u > v[top[b + 2]]) top[b + 2] = c.idx;
     }
-    const prefix = Array.from({ length: G }, () => new Float64Array(n + 1));
-    for (let j = 0; j < G; j++) {
-      const pj = prefix[j];
-      let acc = 0;
-      for (let c = 0; c < n; c++) {
-        if (this.groupOf[c] === j) acc += Math.exp((v[c] - vBest[j]) / lam);
-        pj[c + 1] = acc;
-      }
+    for (let c = 0; c < n; c++) e[c] = Math.exp((v[c] - vBest[groupOf[c]]) / lam);
+    for (let j = 0; j < G; j++) { prefix[j] = 0; suffix[n * G + j] = 0; }
+    for (let c = 0; c < n; c++) {
+      const a = c * G, b = a + G;
+      for (let j = 0; j < G; j++) prefix[b + j] = prefix[a + j];
+      prefix[b + groupOf[c]] += e[c];
     }
-    const suffix = Array.from({ length: G }, () => new Float64Array(n + 1));
-    for (let j = 0; j < G; j++) {
-      const sj = suffix[j];
-      let acc = 0;
-      for (let c = n - 1; c >= 0; c--) {
-        if (this.groupOf[c] === j) acc += Math.exp((v[c] - vBest[j]) / lam);
-        sj[c] = acc;
-      }
+    for (let c = n - 1; c >= 0; c--) {
+      const a = c * G, b = a + G;
+      for (let j = 0; j < G; j++) suffix[a + j] = suffix[b + j];
+      suffix[a + groupOf[c]] += e[c];
     }
-    const sd = { prefix, suffix, vBest, top, v };
-    this.cache.set(key, sd);
+    sd.ready = true;
     return sd;
   }
 
@@ -110,7 +128,7 @@ export class ChoiceIndex {
    * utility-ranked best alternative other than the chosen one (for the record).
    */
   /** Probability of staying and of each destination city (indexed by city; the seat has 0). For tests and diagnostics. */
-  probabilities(o: OrgState, stageIndex: number, seatU: number, offers: Map<number, number>): { stay: number; moves: Float64Array } | null {
+  probabilities(o: OrgState, stageIndex: number, seatU: number, offers: ReadonlyMap<number, number>): { stay: number; moves: Float64Array } | null {
     const st = this.prepare(o, stageIndex, seatU, offers);
     const n = this.w.cities.length;
     const moves = new Float64Array(n);
@@ -125,7 +143,7 @@ export class ChoiceIndex {
     return { stay: 1 - st.pMove, moves };
   }
 
-  private prepare(o: OrgState, stageIndex: number, seatU: number, offers: Map<number, number>) {
+  private prepare(o: OrgState, stageIndex: number, seatU: number, offers: ReadonlyMap<number, number>) {
     const p = this.w.params;
     const lam = p.choice.nestScale;
     const sd = this.build(stageIndex, o.domain);
@@ -162,7 +180,7 @@ export class ChoiceIndex {
    * utility-ranked best alternative other than the chosen one (for the record). Null: not decidable
    * accurately here; evaluate every city instead.
    */
-  decide(o: OrgState, stageIndex: number, seatU: number, offers: Map<number, number>, u1: number, u2: number):
+  decide(o: OrgState, stageIndex: number, seatU: number, offers: ReadonlyMap<number, number>, u1: number, u2: number):
     { choice: number; probability: number; runnerUp: number; runnerUpU: number } | null {
     const p = this.w.params;
     const st = this.prepare(o, stageIndex, seatU, offers);
@@ -200,8 +218,12 @@ export class ChoiceIndex {
    */
   private cdf(sd: StageDomain, F: Float64Array, G: number, corr: number[], c: number, seat: number): number {
     let s = 0;
-    if (seat < 0 || c < seat) for (let j = 0; j < G; j++) s += F[j] * sd.prefix[j][c + 1];
-    else for (let j = 0; j < G; j++) s += F[j] * (sd.prefix[j][seat] + (sd.suffix[j][seat + 1] - sd.suffix[j][c + 1]));
+    const { prefix, suffix } = sd;
+    if (seat < 0 || c < seat) { const r = (c + 1) * G; for (let j = 0; j < G; j++) s += F[j] * prefix[r + j]; }
+    else {
+      const a = seat * G, b = (seat + 1) * G, r = (c + 1) * G;
+      for (let j = 0; j < G; j++) s += F[j] * (prefix[a + j] + (suffix[b + j] - suffix[r + j]));
+    }
     for (let i = 0; i < corr.length; i += 2) { if (corr[i] > c) break; s += corr[i + 1]; }
     return s;
   }
@@ -210,14 +232,14 @@ export class ChoiceIndex {
     return x !== seat && this.cdf(sd, F, G, corr, x, seat) - (x > 0 ? this.cdf(sd, F, G, corr, x - 1, seat) : 0) > 0;
   }
 
-  private bestExcept(sd: StageDomain, o: OrgState, offers: Map<number, number>, except: number, a: number, b: number): { city: number; u: number } {
+  private bestExcept(sd: StageDomain, o: OrgState, offers: ReadonlyMap<number, number>, except: number, a: number, b: number): { city: number; u: number } {
     const p = this.w.params;
     let city = -1, u = -Infinity;
     const skip = (c: number) => c === o.seat || c === except || offers.has(c);
     for (let j = 0; j < this.groupGrant.length; j++) {
       let pick = -1;
-      for (const c of sd.top[j]) if (c >= 0 && !skip(c)) { pick = c; break; }
-      if (pick < 0 && sd.top[j][2] >= 0) {
+      for (let q = 3 * j; q < 3 * j + 3; q++) { const c = sd.top[q]; if (c >= 0 && !skip(c)) { pick = c; break; } }
+      if (pick < 0 && sd.top[3 * j + 2] >= 0) {
         // every cached leader is excluded: scan the group
         for (let c = 0; c < sd.v.length; c++) if (this.groupOf[c] === j && !skip(c) && (pick < 0 || sd.v[c] > sd.v[pick])) pick = c;
       }
@@ -238,7 +260,6 @@ function sortPairs(a: number[]): void {
   pairs.forEach(([c, d], i) => { a[2 * i] = c; a[2 * i + 1] = d; });
 }
 
-const NO_CASH = { freeOffices: 0, subsidyMusd: 0, taxExemption: 0, grantMusdPerStaff: 0 };
 const h = (g: number, p: Params) => Math.max(0, p.move.costPerStaffMusd - g);
 const moveA = (o: OrgState, p: Params) => p.move.costWeight * o.staff / Math.max(o.budgetMusd, 1e-9);
 const moveB = (o: OrgState, p: Params) => p.move.localLossWeight * o.localShare + p.move.disruption;

@@ -22,6 +22,9 @@ export interface ReviewDecision {
   evaluations: number;
 }
 
+/** exact utilities under standing offers, for an organization without any */
+const NONE: ReadonlyMap<number, number> = new Map();
+
 function destinationTerms(w: World, o: OrgState, ci: number): Terms {
   const offer = o.offers.get(ci);
   return termsFor(w.cities[ci], o, offer ? offerTerms(offer) : undefined);
@@ -49,10 +52,13 @@ export function reviewReference(w: World, t: CityTable, o: OrgState, weights: We
 /** Fast exact path; falls back to the reference when the organization has its own weight profile or grants are too varied. */
 export function reviewFast(w: World, t: CityTable, idx: ChoiceIndex, o: OrgState, weights: Weights, stageIndex: number, seatEval: Evaluation, u1: number, u2: number): ReviewDecision {
   if (o.ownWeights || !idx.usable) return reviewReference(w, t, o, weights, seatEval, u1, u2);
-  const offers = new Map<number, number>();
-  for (const [ci, offer] of o.offers) {
-    if (ci === o.seat) continue;
-    offers.set(ci, evaluate(w, t, o, w.cities[ci], weights, 'move', termsFor(w.cities[ci], o, offerTerms(offer))).utility);
+  let offers = NONE;
+  if (o.offers.size) {
+    const m = new Map<number, number>();
+    for (const [ci, offer] of o.offers) {
+      if (ci !== o.seat) m.set(ci, evaluate(w, t, o, w.cities[ci], weights, 'move', termsFor(w.cities[ci], o, offerTerms(offer))).utility);
+    }
+    offers = m;
   }
   const d = idx.decide(o, stageIndex, seatEval.utility, offers, u1, u2);
   if (!d) return reviewReference(w, t, o, weights, seatEval, u1, u2);

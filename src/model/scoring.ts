@@ -104,9 +104,14 @@ export function maxTerms(a: Terms, b: Partial<Terms>): Terms {
 
 /** Utility loss of moving to a city that pays `grantMusdPerStaff` per staff member. */
 export function moveCost(o: OrgState, grantMusdPerStaff: number, p: Params): number {
+  return moveCostOf(o.staff, o.budgetMusd, o.localShare, grantMusdPerStaff, p);
+}
+
+/** `moveCost` from the organization's numbers (the yearly pass reads them from the organization table). */
+export function moveCostOf(staff: number, budgetMusd: number, localShare: number, grantMusdPerStaff: number, p: Params): number {
   const m = p.move;
-  const net = Math.max(0, o.staff * (m.costPerStaffMusd - grantMusdPerStaff));
-  return m.costWeight * net / Math.max(o.budgetMusd, 1e-9) + m.localLossWeight * o.localShare + m.disruption;
+  const net = Math.max(0, staff * (m.costPerStaffMusd - grantMusdPerStaff));
+  return m.costWeight * net / Math.max(budgetMusd, 1e-9) + m.localLossWeight * localShare + m.disruption;
 }
 
 export interface Evaluation {
@@ -145,6 +150,29 @@ export function seatUtility(w: World, t: CityTable, o: OrgState, c: CityState, w
     : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
   return weights.security * t.security[c.idx] + weights.resources * r
     + weights.operations * t.operations[c.idx] + weights.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
+}
+
+/**
+ * `seatUtility` for every (stage, city, domain) at once, for organizations that use their stage's weights and
+ * enjoy their seat's general terms: index (stage * cities + city) * domains + domain. Same arithmetic, same
+ * order as `seatUtility`, so the numbers are identical; built once a year instead of once per organization.
+ */
+export function seatTable(w: World, t: CityTable): Float64Array {
+  const p = w.params, nd = t.nDomains, nc = w.cities.length;
+  const out = new Float64Array(STAGES.length * nc * nd);
+  for (let si = 0; si < STAGES.length; si++) {
+    const sw = p.stages[STAGES[si]];
+    for (const c of w.cities) {
+      const ci = c.idx;
+      for (let k = 0; k < nd; k++) {
+        const i = ci * nd + k;
+        const r = c.targets[k] ? t.resourcesTargeted[ci] : t.resourcesUntargeted[ci];
+        out[(si * nc + ci) * nd + k] = sw.security * t.security[ci] + sw.resources * r
+          + sw.operations * t.operations[ci] + sw.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
+      }
+    }
+  }
+  return out;
 }
 
 /**
@@ -216,11 +244,8 @@ export function buildAdverts(w: World, t: CityTable): Adverts {
 /** How much the best advertised city (other than the seat) beats the seat, for a stage-weighted organization. */
 export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, stageIndex: number, terms: Terms): number {
   const p = w.params, nd = t.nDomains;
-  const j = stageIndex * nd + o.domain;
-  const useSecond = a.bestCity[j] === o.seat;
-  const city = useSecond ? a.secondCity[j] : a.bestCity[j];
-  if (city < 0) return 0;
-  const u = (useSecond ? a.second[j] : a.best[j]) - moveCost(o, useSecond ? a.grant2[j] : a.grant[j], p);
+  const u = advertisedBest(a, stageIndex * nd + o.domain, o.seat, o.staff, o.budgetMusd, o.localShare, p);
+  if (u === -Infinity) return 0;
   const sw = p.stages[STAGES[stageIndex]];
   const c = w.cities[o.seat];
   const i = o.seat * nd + o.domain;
@@ -229,4 +254,15 @@ export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, 
   const seat = sw.security * t.security[o.seat] + sw.resources * r
     + sw.operations * t.operations[o.seat] + sw.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
   return Math.max(0, u - seat);
+}
+
+/**
+ * The best advertised alternative's utility (moving cost included) for an organization of advert slot `j`
+ * (stage * domains + domain) seated at `seat`; -Infinity when no city advertises to it.
+ */
+export function advertisedBest(a: Adverts, j: number, seat: number, staff: number, budgetMusd: number, localShare: number, p: Params): number {
+  const useSecond = a.bestCity[j] === seat;
+  const city = useSecond ? a.secondCity[j] : a.bestCity[j];
+  if (city < 0) return -Infinity;
+  return (useSecond ? a.second[j] : a.best[j]) - moveCostOf(staff, budgetMusd, localShare, useSecond ? a.grant2[j] : a.grant[j], p);
 }

@@ -56,30 +56,98 @@ export interface CityState {
   staffYears: number;
 }
 
-export interface OrgState {
-  idx: number;
-  def: OrgDef;
-  /** founding year (copied from def: read on the hot path every year) */
-  founded: number;
-  domain: number;
-  seat: number; // city index, -1 before founding
-  active: boolean;
-  staff: number;
-  budgetMusd: number;
-  localShare: number;
-  ownWeights: Weights | undefined;
-  /** Seat utility when the seat was last chosen or reviewed (reference for dissatisfaction). */
-  refUtility: number;
-  trigger: number;
-  stress: number;
-  /** Standing offers made to this organization: city index -> offer. */
-  offers: Map<number, Offer>;
-  /** the organization's own stream: a fixed block of draws per active year (review, choice x2, veto) */
-  draws?: () => number;
+/**
+ * Per-organization state read every year by every organization (the yearly hazard pass, the cities' lever
+ * costs, the counts): a struct of typed arrays indexed by organization, so those passes read contiguous memory
+ * instead of one heap object per organization. `OrgState` objects are views on one row (their accessors read
+ * and write these arrays); code off the hot paths uses them, the yearly passes index the arrays directly.
+ * The arrays are replaced when the table grows (organizations founded during a run): read them from the
+ * table after any founding, never hold them across one.
+ */
+export class OrgTable {
+  size = 0;
+  seat = new Int32Array(0);
+  active = new Uint8Array(0);
+  founded = new Int32Array(0);
+  domain = new Int32Array(0);
+  staff = new Float64Array(0);
+  budgetMusd = new Float64Array(0);
+  localShare = new Float64Array(0);
+  refUtility = new Float64Array(0);
+  trigger = new Float64Array(0);
+  stress = new Float64Array(0);
+  /** 1 if the organization uses its stage's weights and has no standing offers (the shared-table fast path applies) */
+  plain = new Uint8Array(0);
+  /** 1 while the organization has a yearly agreement (`OrgState.commitment`) with some city */
+  committed = new Uint8Array(0);
+  /** draw stream state (Alea: s0, s1, s2, c) per organization, valid where `seeded` is 1 */
+  rng = new Float64Array(0);
+  seeded = new Uint8Array(0);
+
+  /** Append a row; returns its index. */
+  add(): number {
+    if (this.size === this.seat.length) this.grow(Math.max(16, this.size * 2));
+    return this.size++;
+  }
+
+  private grow(cap: number): void {
+    const g = <T extends Int32Array | Uint8Array | Float64Array>(a: T, n = cap): T => {
+      const b = new (a.constructor as { new (n: number): T })(n);
+      b.set(a);
+      return b;
+    };
+    this.seat = g(this.seat); this.active = g(this.active); this.founded = g(this.founded); this.domain = g(this.domain);
+    this.staff = g(this.staff); this.budgetMusd = g(this.budgetMusd); this.localShare = g(this.localShare);
+    this.refUtility = g(this.refUtility); this.trigger = g(this.trigger); this.stress = g(this.stress);
+    this.plain = g(this.plain); this.committed = g(this.committed); this.rng = g(this.rng, 4 * cap); this.seeded = g(this.seeded);
+  }
+}
+
+/** shared by every organization without standing offers (most of them) */
+const NO_OFFERS: ReadonlyMap<number, Offer> = new Map();
+
+/** One organization: its definition, the rarely used state, and accessors for its row of the `OrgTable`. */
+export class OrgState {
+  /** Standing offers made to this organization: city index -> offer (set when the world is built). */
+  offers: ReadonlyMap<number, Offer> = NO_OFFERS;
+  /** driver weights per stage index, for an organization with its own profile (blended once per stage) */
+  weightCache: (Weights | undefined)[] | undefined = undefined;
+  private agreement: Commitment | null = null;
+
+  constructor(readonly t: OrgTable, readonly idx: number, readonly def: OrgDef, readonly ownWeights: Weights | undefined) {}
+
   /** the yearly agreement with its seat city from a contest (at most one) */
-  commitment: Commitment | null;
-  /** driver weights per stage index (they depend only on the stage and the own profile) */
-  weightCache: (Weights | undefined)[];
+  get commitment(): Commitment | null { return this.agreement; }
+  set commitment(c: Commitment | null) { this.agreement = c; this.t.committed[this.idx] = c ? 1 : 0; }
+  /** city index, -1 before founding */
+  get seat(): number { return this.t.seat[this.idx]; }
+  set seat(v: number) { this.t.seat[this.idx] = v; }
+  get active(): boolean { return this.t.active[this.idx] === 1; }
+  set active(v: boolean) { this.t.active[this.idx] = v ? 1 : 0; }
+  /** founding year */
+  get founded(): number { return this.t.founded[this.idx]; }
+  get domain(): number { return this.t.domain[this.idx]; }
+  get staff(): number { return this.t.staff[this.idx]; }
+  set staff(v: number) { this.t.staff[this.idx] = v; }
+  get budgetMusd(): number { return this.t.budgetMusd[this.idx]; }
+  set budgetMusd(v: number) { this.t.budgetMusd[this.idx] = v; }
+  get localShare(): number { return this.t.localShare[this.idx]; }
+  /** Seat utility when the seat was last chosen or reviewed (reference for dissatisfaction). */
+  get refUtility(): number { return this.t.refUtility[this.idx]; }
+  set refUtility(v: number) { this.t.refUtility[this.idx] = v; }
+  get trigger(): number { return this.t.trigger[this.idx]; }
+  set trigger(v: number) { this.t.trigger[this.idx] = v; }
+  get stress(): number { return this.t.stress[this.idx]; }
+  set stress(v: number) { this.t.stress[this.idx] = v; }
+  /** Record a city's standing offer (while the world is built). */
+  setOffer(city: number, offer: Offer): void {
+    const m = this.offers === NO_OFFERS ? new Map<number, Offer>() : (this.offers as Map<number, Offer>);
+    m.set(city, offer);
+    this.offers = m;
+    this.classify();
+  }
+  /** The fast-path flag: stage weights and no standing offers. */
+  private classify(): void { this.t.plain[this.idx] = this.ownWeights || this.offers.size ? 0 : 1; }
 }
 
 export interface World {
@@ -91,6 +159,8 @@ export interface World {
   cities: CityState[];
   cityIndex: Map<string, number>;
   orgs: OrgState[];
+  /** the organizations' hot state (rows in the order of `orgs`) */
+  table: OrgTable;
   orgIndex: Map<string, number>;
 }
 
@@ -107,12 +177,25 @@ export function weightsOf(o: OrgState, year: number, p: Params): Weights {
 }
 
 export function weightsAt(o: OrgState, si: number, p: Params): Weights {
-  return o.weightCache[si] ?? (o.weightCache[si] = stageWeights(o, STAGE_NAMES[si], p));
+  if (!o.ownWeights) return stageWeightsOf(p)[si];
+  const cache = (o.weightCache ??= [undefined, undefined, undefined]);
+  return cache[si] ?? (cache[si] = stageWeights(o, STAGE_NAMES[si], p));
+}
+
+/** The stages' own driver weights, one shared (read-only) object per stage and parameter set. */
+const sharedStageWeights = new WeakMap<Params, Weights[]>();
+function stageWeightsOf(p: Params): Weights[] {
+  let ws = sharedStageWeights.get(p);
+  if (!ws) {
+    ws = STAGE_NAMES.map((s) => { const st = p.stages[s]; return { security: st.security, resources: st.resources, operations: st.operations, values: st.values }; });
+    sharedStageWeights.set(p, ws);
+  }
+  return ws;
 }
 
 function stageWeights(o: OrgState, stage: Stage, p: Params): Weights {
   const st = p.stages[stage];
-  if (!o.ownWeights) return { security: st.security, resources: st.resources, operations: st.operations, values: st.values };
+  if (!o.ownWeights) return stageWeightsOf(p)[STAGE_NAMES.indexOf(stage)];
   const a = p.stages.ownProfileShare;
   const w = o.ownWeights;
   return {
@@ -154,20 +237,15 @@ export function emptySpend(): CityState['spend'] {
   return { freeOffices: 0, taxExemption: 0, subsidy: 0, grants: 0, schools: 0, security: 0, leadership: 0, commitments: 0, oneOff: 0 };
 }
 
-export function makeOrg(def: OrgDef, idx: number, domain: number, seat: number, p: Params): OrgState {
-  return {
-    idx, def, founded: def.founded, domain, seat,
-    active: false,
-    staff: def.staff,
-    budgetMusd: def.budgetMusd ?? def.staff * p.org.budgetPerStaffMusd,
-    localShare: def.localShare ?? p.org.defaultLocalShare,
-    ownWeights: def.weights,
-    refUtility: NaN,
-    trigger: 0, stress: 0,
-    offers: new Map(),
-
-    draws: undefined,
-    commitment: null,
-    weightCache: [undefined, undefined, undefined],
-  };
+/** A new organization in row `table.add()` (which must equal `idx`: rows follow `World.orgs`). */
+export function makeOrg(table: OrgTable, def: OrgDef, idx: number, domain: number, seat: number, p: Params): OrgState {
+  const i = table.add();
+  if (i !== idx) throw new Error(`organization row ${i} does not match index ${idx}`);
+  table.seat[i] = seat; table.active[i] = 0; table.founded[i] = def.founded; table.domain[i] = domain;
+  table.staff[i] = def.staff;
+  table.budgetMusd[i] = def.budgetMusd ?? def.staff * p.org.budgetPerStaffMusd;
+  table.localShare[i] = def.localShare ?? p.org.defaultLocalShare;
+  table.refUtility[i] = NaN; table.trigger[i] = 0; table.stress[i] = 0; table.committed[i] = 0; table.seeded[i] = 0;
+  table.plain[i] = def.weights ? 0 : 1;
+  return new OrgState(table, i, def, def.weights);
 }

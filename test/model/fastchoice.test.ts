@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/model/engine.ts';
-import { citiesAct, offerTerms } from '../../src/model/cities.ts';
+import { citiesAct, hostedLists, offerTerms } from '../../src/model/cities.ts';
 import { buildCityTable, choiceProbabilities, evaluate, seatUtility, termsFor } from '../../src/model/scoring.ts';
 import { ChoiceIndex } from '../../src/model/fastchoice.ts';
 import { reviewFast, reviewReference } from '../../src/model/review.ts';
@@ -59,8 +59,7 @@ function setUp(g: WorldSpec): World {
   const w = buildWorld(sc);
   for (const o of w.orgs) o.active = true;
   for (const o of w.orgs) { const c = w.cities[o.seat]; c.hostedByDomain[o.domain]++; c.staffByDomain[o.domain] += o.staff; c.hostedTotal++; }
-  const hosted = w.cities.map((c) => w.orgs.filter((o) => o.seat === c.idx).map((o) => o.idx));
-  citiesAct(w, hosted, []);
+  citiesAct(w, hostedLists(w), []);
   return w;
 }
 

@@ -1,0 +1,112 @@
+/**
+ * Guard rails for the yearly hazard pass: its inline draw streams must be seedrandom's alea streams, and its
+ * shared-table shortcut for organizations on their stage's weights must give exactly the numbers of the
+ * per-organization evaluation (seatUtility, advertisedPull) that it replaces.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import seedrandom from 'seedrandom';
+import { parseScenario } from '../../src/scenario/load.ts';
+import { buildWorld } from '../../src/model/engine.ts';
+import { citiesAct, hostedLists } from '../../src/model/cities.ts';
+import { buildAdverts, buildCityTable, seatTable } from '../../src/model/scoring.ts';
+import { ChoiceIndex } from '../../src/model/fastchoice.ts';
+import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
+import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
+import type { World } from '../../src/model/world.ts';
+
+describe('inline draw streams', () => {
+  it('seedRow + drawRow return the numbers of seedrandom.alea(key), in order, across calls', () => {
+    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }), fc.nat(5), (key, chunks, row) => {
+      const ref = seedrandom.alea(key);
+      const state = new Float64Array(4 * (row + 1));
+      seedRow(state, row, key);
+      for (const n of chunks) {
+        const out = new Float64Array(n);
+        drawRow(state, row, out);
+        for (let k = 0; k < n; k++) expect(out[k]).toBe(ref());
+      }
+    }), { numRuns: 200 });
+  });
+});
+
+/** A synthetic world at its first year, counts and city levers in place. */
+function world(seed: number, orgs: number, cities: number, baseHazard: number): World {
+  const sc = parseScenario(JSON.stringify({ name: 'hz', start: 2000, years: 1, seed, population: { cities, organizations: orgs },
+    parameters: { review: { baseHazard, courtingHazard: 0.5, dissatisfactionHazard: 1 } } }), 'hz.json');
+  const w = buildWorld(sc);
+  const T = w.table;
+  for (let i = 0; i < T.size; i++) if (T.founded[i] <= sc.start && T.seat[i] >= 0) T.active[i] = 1;
+  for (const o of w.orgs) if (o.active) { const c = w.cities[o.seat]; c.hostedByDomain[o.domain]++; c.staffByDomain[o.domain] += o.staff; c.hostedTotal++; }
+  citiesAct(w, hostedLists(w), []);
+  // Reference utilities spread around the seats' so that dissatisfaction varies.
+  for (let i = 0; i < T.size; i++) T.refUtility[i] = i % 5 === 0 ? NaN : 0.3 + ((i * 37) % 11) * 0.04;
+  return w;
+}
+
+function pass(w: World, seed: number) {
+  const t = buildCityTable(w);
+  const n = w.table.size;
+  const trace: HazardTrace = { seatUtility: new Float64Array(n).fill(NaN), hazard: new Float64Array(n), reviewed: new Uint8Array(n) };
+  const out = newReviewers();
+  const scale = w.params.anchor.ageScale;
+  hazardPass(w, t, buildAdverts(w, t), seatTable(w, t), w.year, new Set(), new Streams(seed), (a) => 1 - Math.exp(-a / scale), out, trace);
+  return { trace, out };
+}
+
+describe('hazard pass', () => {
+  it('the shared-table shortcut gives the per-organization numbers exactly', () => {
+    let plainSeen = 0;
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 2, max: 60 }), fc.double({ min: 0, max: 0.3, noNaN: true }),
+      (seed, orgs, cities, baseHazard) => {
+        const fast = world(seed, orgs, cities, baseHazard);
+        const slow = world(seed, orgs, cities, baseHazard);
+        plainSeen += fast.table.plain.reduce((s, x) => s + x, 0);
+        slow.table.plain.fill(0); // every organization through seatUtility and advertisedPull
+        const a = pass(fast, seed), b = pass(slow, seed);
+        for (let i = 0; i < fast.table.size; i++) {
+          expect(Object.is(a.trace.seatUtility[i], b.trace.seatUtility[i])).toBe(true);
+          expect(Object.is(a.trace.hazard[i], b.trace.hazard[i])).toBe(true);
+        }
+        expect(a.out).toEqual(b.out);
+        expect(Array.from(fast.table.refUtility)).toEqual(Array.from(slow.table.refUtility));
+      }), { numRuns: 40 });
+    expect(plainSeen).toBeGreaterThan(0);
+  });
+
+  it('reviews about the share the hazard says (no review without a hazard, every one with a certain hazard)', () => {
+    const none = pass(world(3, 400, 20, 0), 3);
+    // courting and dissatisfaction can still raise the hazard above zero; with them off there is no review
+    const sc = parseScenario(JSON.stringify({ name: 'hz', start: 2000, years: 1, seed: 3, population: { cities: 20, organizations: 400 },
+      parameters: { review: { baseHazard: 40 }, anchor: { ageWeight: 0, localWeight: 0 } } }), 'hz.json');
+    const w = buildWorld(sc);
+    for (let i = 0; i < w.table.size; i++) if (w.table.seat[i] >= 0 && w.table.founded[i] <= 2000) w.table.active[i] = 1;
+    citiesAct(w, hostedLists(w), []);
+    const all = pass(w, 3);
+    const active = w.table.active.reduce((s, x) => s + x, 0);
+    expect(all.out.n).toBe(active);
+    expect(none.out.n).toBeLessThan(active);
+  });
+});
+
+describe('choice index reuse', () => {
+  it('an index reset onto a new year gives the probabilities of a fresh one', () => {
+    const w = world(5, 200, 30, 0.05);
+    const t1 = buildCityTable(w);
+    const idx = new ChoiceIndex(w, t1);
+    // a second year: grants change, so the grant groups change in number and membership
+    w.cities.forEach((c, k) => { c.levels = { ...c.levels, grantMusdPerStaff: [0, 0.02, 0.05][k % 3] }; });
+    const t2 = buildCityTable(w);
+    const orgs = w.orgs.filter((o) => o.active && !o.ownWeights).slice(0, 40);
+    const before = orgs.map((o) => idx.probabilities(o, 2, 0.5, new Map()));
+    idx.reset(t2);
+    const fresh = new ChoiceIndex(w, t2);
+    let differs = false;
+    orgs.forEach((o, k) => {
+      const a = idx.probabilities(o, 2, 0.5, new Map()), b = fresh.probabilities(o, 2, 0.5, new Map());
+      expect(a).toEqual(b);
+      if (JSON.stringify(a) !== JSON.stringify(before[k])) differs = true;
+    });
+    expect(differs).toBe(true);
+  });
+});
