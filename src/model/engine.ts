@@ -8,10 +8,10 @@ import { affordableScale, citiesAct, creditArrival, hostedLists, offerTerms, sca
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
-import { buildAdverts, buildCityTable, evaluate, seatTable, termsFor, type Evaluation } from './scoring.ts';
+import { buildAdverts, buildCityTable, evaluate, seatTable, termsFor, type Adverts, type CityTable, type Evaluation } from './scoring.ts';
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
-import { hazardPass, newReviewers } from './hazard.ts';
+import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
 import { makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
@@ -160,51 +160,94 @@ function recount(w: World): void {
 
 const ev = (e: Evaluation, w: World) => ({ ...e, id: w.cities[e.city].def.id });
 
+type Won = { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string };
+
 /** Run a validated scenario to the end; returns the run summary. Observations go to `opts.recorder`. */
 export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
-  const rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
-  const recording = opts.recorder !== undefined;
-  // Anchoring by age, 1 - exp(-age/scale), tabulated by whole years of age.
-  const anchorTable: number[] = [];
-  const ageAnchor = (age: number) => anchorTable[age] ?? (anchorTable[age] = 1 - Math.exp(-age / p.anchor.ageScale));
-  const seed = opts.seed ?? sc.seed;
-  const years = opts.years ?? sc.years;
-  const w = buildWorld(sc, seed);
-  const p = w.params;
-  const streams = new Streams(seed);
-  rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
-  const counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
-  const perCity = w.cities.map(() => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0 }));
-  const staffYears = new Float64Array(w.cities.length);
-  const emit = (e: EventRecord) => rec.event(e);
-  const cid = (i: number) => w.cities[i].def.id;
+  const run = new Run(sc, opts);
+  for (let year = sc.start; year < run.end; year++) run.step(year);
+  return summarize(run.w, sc, run.seed, run.end - 1, run.counters, run.perCity, run.staffYears);
+}
 
-  // Organizations founded before the start exist from the start.
-  for (let i = 0; i < w.table.size; i++) if (w.table.founded[i] <= sc.start && w.table.seat[i] >= 0) w.table.active[i] = 1;
-  const contestsByYear = new Map<number, ContestDef[]>();
-  for (const c of [...sc.contests].sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1))) {
-    if (!contestsByYear.has(c.year)) contestsByYear.set(c.year, []);
-    contestsByYear.get(c.year)!.push(c);
+/**
+ * One run between its years. The yearly tick is one method per stage rather than one long function: each
+ * stage is then compiled (and, when its type feedback changes, recompiled) on its own, which in a sweep of
+ * many short runs costs a fraction of compiling one function holding the whole tick.
+ */
+class Run {
+  readonly w: World;
+  readonly p: World['params'];
+  readonly seed: number;
+  readonly end: number;
+  readonly streams: Streams;
+  readonly rec: Recorder;
+  readonly recording: boolean;
+  readonly counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
+  readonly perCity: PerCity[];
+  readonly staffYears: Float64Array;
+  private readonly stats: RunStats | undefined;
+  private readonly contestsByYear = new Map<number, ContestDef[]>();
+  private readonly eventsByYear = new Map<number, Scenario['events']>();
+  /** Anchoring by age, 1 - exp(-age/scale), tabulated by whole years of age. */
+  private readonly anchorTable: number[] = [];
+  readonly ageAnchor = (age: number): number => this.anchorTable[age] ?? (this.anchorTable[age] = 1 - Math.exp(-age / this.p.anchor.ageScale));
+  // Yearly tables, rebuilt in place (their arrays are reused from year to year).
+  private readonly reviewers = newReviewers();
+  private choiceIndex: ChoiceIndex | undefined;
+  private table!: CityTable;
+  private adverts: Adverts | undefined;
+  private seatU: Float64Array | undefined;
+  /** this year's hazard-pass values per organization (for the org-year records) and how many it covered */
+  private trace: HazardTrace | null = null;
+  private traced = 0;
+
+  constructor(sc: Scenario, opts: RunOptions) {
+    this.rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
+    this.recording = opts.recorder !== undefined;
+    this.stats = opts.stats;
+    this.seed = opts.seed ?? sc.seed;
+    this.end = sc.start + (opts.years ?? sc.years);
+    const w = (this.w = buildWorld(sc, this.seed));
+    this.p = w.params;
+    this.streams = new Streams(this.seed);
+    this.rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
+    this.perCity = w.cities.map(() => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0 }));
+    this.staffYears = new Float64Array(w.cities.length);
+    // Organizations founded before the start exist from the start.
+    for (let i = 0; i < w.table.size; i++) if (w.table.founded[i] <= sc.start && w.table.seat[i] >= 0) w.table.active[i] = 1;
+    for (const c of [...sc.contests].sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1))) {
+      if (!this.contestsByYear.has(c.year)) this.contestsByYear.set(c.year, []);
+      this.contestsByYear.get(c.year)!.push(c);
+    }
+    for (const e of sc.events) { if (!this.eventsByYear.has(e.year)) this.eventsByYear.set(e.year, []); this.eventsByYear.get(e.year)!.push(e); }
   }
-  const eventsByYear = new Map<number, Scenario['events']>();
-  for (const e of sc.events) { if (!eventsByYear.has(e.year)) eventsByYear.set(e.year, []); eventsByYear.get(e.year)!.push(e); }
 
-  const end = sc.start + years;
-  /** this year's draws of one organization: review, two choice uniforms, veto */
-  const reviewers = newReviewers();
-  let choiceIndex: ChoiceIndex | undefined;
-  for (let year = sc.start; year < end; year++) {
-    w.year = year;
+  private emit(e: EventRecord): void { this.rec.event(e); }
+  private cid(i: number): string { return this.w.cities[i].def.id; }
+
+  step(year: number): void {
+    this.w.year = year;
     const inContest = new Set<number>();
-    const searches: ContestDef[] = [];
+    const yearContests = this.events(year, inContest);
+    this.foundings(year, inContest, yearContests);
+    this.cities(year);
+    const pending = this.reviews(year, inContest);
+    const moved = new Set<number>();
+    this.moves(year, pending, moved);
+    this.contests(year, yearContests, moved);
+    this.growth(year, moved);
+  }
 
-    // 1. Scheduled events.
-    for (const e of eventsByYear.get(year) ?? []) {
+  /** 1. Scheduled events. Returns the year's contests (scheduled, then searches the events start). */
+  private events(year: number, inContest: Set<number>): ContestDef[] {
+    const w = this.w;
+    const searches: ContestDef[] = [];
+    for (const e of this.eventsByYear.get(year) ?? []) {
       const base: EventRecord = { year, type: 'event', detail: e.type + (e.note ? `: ${e.note}` : '') };
-      if (e.type === 'nationalSupport') { w.cities[w.cityIndex.get(e.city)!].nationalSupport = e.value; emit({ ...base, city: e.city, value: e.value }); }
-      else if (e.type === 'securityShock') { const c = w.cities[w.cityIndex.get(e.city)!]; c.shock = 1 - (1 - c.shock) * (1 - e.size); emit({ ...base, city: e.city, value: e.size }); }
-      else if (e.type === 'budgetChange') { const c = w.cities[w.cityIndex.get(e.city)!]; c.budgetMusd = e.budgetMusd ?? c.budgetMusd * e.factor!; emit({ ...base, city: e.city, value: c.budgetMusd }); }
-      else if (e.type === 'orgBudgetCut') { const o = w.orgs[w.orgIndex.get(e.org)!]; o.budgetMusd *= 1 - e.share; o.stress = Math.max(o.stress, e.share); emit({ ...base, org: e.org, value: e.share }); }
+      if (e.type === 'nationalSupport') { w.cities[w.cityIndex.get(e.city)!].nationalSupport = e.value; this.emit({ ...base, city: e.city, value: e.value }); }
+      else if (e.type === 'securityShock') { const c = w.cities[w.cityIndex.get(e.city)!]; c.shock = 1 - (1 - c.shock) * (1 - e.size); this.emit({ ...base, city: e.city, value: e.size }); }
+      else if (e.type === 'budgetChange') { const c = w.cities[w.cityIndex.get(e.city)!]; c.budgetMusd = e.budgetMusd ?? c.budgetMusd * e.factor!; this.emit({ ...base, city: e.city, value: c.budgetMusd }); }
+      else if (e.type === 'orgBudgetCut') { const o = w.orgs[w.orgIndex.get(e.org)!]; o.budgetMusd *= 1 - e.share; o.stress = Math.max(o.stress, e.share); this.emit({ ...base, org: e.org, value: e.share }); }
       else if (e.type === 'leaseExpiry' || e.type === 'hostWithdrawal') {
         const ci = e.type === 'hostWithdrawal' ? w.cityIndex.get(e.city)! : -1;
         const affected = e.type === 'leaseExpiry' ? [w.orgIndex.get(e.org)!]
@@ -217,26 +260,29 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
             if (o.commitment?.city === ci) o.commitment = null;
           }
           o.trigger = 1;
-          emit({ ...base, org: o.def.id, city: ci >= 0 ? cid(ci) : (o.seat >= 0 ? cid(o.seat) : undefined) });
+          this.emit({ ...base, org: o.def.id, city: ci >= 0 ? this.cid(ci) : (o.seat >= 0 ? this.cid(o.seat) : undefined) });
           if (e.search && o.active) searches.push({ id: `search_${o.def.id}_${year}`, org: o.def.id, year, rule: 'organization', includeSeat: true });
         }
       }
     }
     for (const s of searches) inContest.add(w.orgIndex.get(s.org)!);
-    const yearContests = [...(contestsByYear.get(year) ?? []), ...searches];
-    for (const c of contestsByYear.get(year) ?? []) inContest.add(w.orgIndex.get(c.org)!);
+    const scheduled = this.contestsByYear.get(year) ?? [];
+    for (const c of scheduled) inContest.add(w.orgIndex.get(c.org)!);
+    return [...scheduled, ...searches];
+  }
 
-    // 2. Foundings at a given seat.
+  /** 2. Foundings at a given seat; synthetic foundings, which choose their seat in an open contest. */
+  private foundings(year: number, inContest: Set<number>, yearContests: ContestDef[]): void {
+    const { w, p, streams } = this;
     for (let i = 0; i < w.table.size; i++) {
       if (w.table.active[i] || w.table.founded[i] !== year || w.table.seat[i] < 0) continue;
       const o = w.orgs[i];
       if (!inContest.has(o.idx)) {
         o.active = true;
-        counters.foundings++; perCity[o.seat].foundingsWon++;
-        emit({ year, type: 'founding', org: o.def.id, city: cid(o.seat), to: cid(o.seat), detail: 'founded at a given seat' });
+        this.counters.foundings++; this.perCity[o.seat].foundingsWon++;
+        this.emit({ year, type: 'founding', org: o.def.id, city: this.cid(o.seat), to: this.cid(o.seat), detail: 'founded at a given seat' });
       }
     }
-    // Synthetic foundings choose their seat in an open contest.
     const nNew = p.foundings.rate > 0 ? poisson(streams.stream('founding', 'count', year), p.foundings.rate) : 0;
     for (let k = 0; k < nNew; k++) {
       const r = streams.stream('founding', `new_${k}`, year);
@@ -249,111 +295,127 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       yearContests.push({ id: `founding_${id}`, org: id, year, rule: 'organization', includeSeat: false });
       inContest.add(o.idx);
     }
+  }
 
-    // 3. Cities act.
+  /** 3. Cities act; then this year's city table. */
+  private cities(year: number): void {
+    const w = this.w;
     recount(w);
     const notes: CityNote[] = [];
     citiesAct(w, hostedLists(w), notes);
-    for (const n of notes) emit({ year, type: n.type as EventType, city: cid(n.city), org: n.org !== undefined ? w.orgs[n.org].def.id : undefined, detail: n.detail, value: n.value });
-    let table = buildCityTable(w);
+    for (const n of notes) this.emit({ year, type: n.type as EventType, city: this.cid(n.city), org: n.org !== undefined ? w.orgs[n.org].def.id : undefined, detail: n.detail, value: n.value });
+    this.table = buildCityTable(w, this.table);
+  }
 
-    // 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after).
+  /** 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after). */
+  private reviews(year: number, inContest: Set<number>): Pending[] {
+    const { w, p, table, reviewers, recording } = this;
     const pending: Pending[] = [];
-    const adverts = buildAdverts(w, table);
-    if (choiceIndex) choiceIndex.reset(table); else choiceIndex = new ChoiceIndex(w, table);
-    const T = w.table;
-    const nOrgs = T.size;
-    const trace = recording ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null;
-    hazardPass(w, table, adverts, seatTable(w, table), year, inContest, streams, ageAnchor, reviewers, trace);
+    const adverts = (this.adverts = buildAdverts(w, table, this.adverts));
+    const choiceIndex = this.choiceIndex ??= new ChoiceIndex(w, table);
+    choiceIndex.reset(table);
+    const nOrgs = (this.traced = w.table.size);
+    const trace = (this.trace = recording ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null);
+    const seatU = (this.seatU = seatTable(w, table, this.seatU));
+    hazardPass(w, table, adverts, seatU, year, inContest, this.streams, this.ageAnchor, reviewers, trace);
     for (let r = 0; r < reviewers.n; r++) {
       const o = w.orgs[reviewers.org[r]];
       const stageIdx = reviewers.stage[r], us = reviewers.seatUtility[r];
       const u1 = reviewers.u1[r], u2 = reviewers.u2[r], vetoDraw = reviewers.veto[r];
-      const seat = o.seat;
       const weights = weightsAt(o, stageIdx, p);
-      const seatC = w.cities[seat];
+      const seatC = w.cities[o.seat];
       const seatTerms = termsFor(seatC, o);
-      counters.reviews++;
+      this.counters.reviews++;
       const seatEval = evaluate(w, table, o, seatC, weights, 'seat', seatTerms);
       const d = reviewFast(w, table, choiceIndex, o, weights, stageIdx, seatEval, u1, u2);
-      if (opts.stats) opts.stats.evaluations += d.evaluations;
+      if (this.stats) this.stats.evaluations += d.evaluations;
       const { chosen, runnerUp, probability } = d;
-      const pick = d.choice;
       o.refUtility = us;
-      if (pick < 0) {
-        if (recording) emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      if (d.choice < 0) {
+        if (recording) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
       if (o.def.veto > 0 && vetoDraw < o.def.veto) {
-        counters.vetoes++;
-        if (recording) emit({ year, type: 'veto', org: o.def.id, city: cid(o.seat), from: cid(o.seat), to: cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        this.counters.vetoes++;
+        if (recording) this.emit({ year, type: 'veto', org: o.def.id, city: this.cid(o.seat), from: this.cid(o.seat), to: this.cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
-      if (recording) emit({ year, type: 'review', org: o.def.id, city: cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      if (recording) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
       pending.push({ o, to: chosen.city, terms: d.terms!, choice: chosen, runnerUp, probability, weights });
     }
+    return pending;
+  }
 
-    // 5. Moves, in organization order; grants are paid while the destination's budget lasts.
-    const moved = new Set<number>();
+  /** 5. Moves, in organization order; grants are paid while the destination's budget lasts. */
+  private moves(year: number, pending: Pending[], moved: Set<number>): void {
+    const w = this.w;
     for (const m of pending) {
       const from = m.o.seat;
       // A standing offer accepted in a review binds the city like a won contest, within what it can afford.
       const standing = m.o.offers.get(m.to);
-      let won: { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string } | null = null;
+      let won: Won | null = null;
       if (standing) {
         const f = affordableScale(w, w.cities[m.to], m.o, standing);
-        if (f < 1 - 1e-12) emit({ year, type: 'bid_scaled', org: m.o.def.id, city: cid(m.to), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
+        if (f < 1 - 1e-12) this.emit({ year, type: 'bid_scaled', org: m.o.def.id, city: this.cid(m.to), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         won = { offer: scaleOffer(standing, f), contest: 'standing_offer' };
       }
-      arrive(w, m.o, m.to, m.terms, won, year);
+      this.arrive(m.o, m.to, m.terms, won, year);
       moved.add(m.o.idx);
-      counters.relocations++; perCity[m.to].arrivals++; perCity[from].departures++;
-      if (recording) emit({ year, type: 'relocation', org: m.o.def.id, city: cid(m.to), from: cid(from), to: cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+      this.counters.relocations++; this.perCity[m.to].arrivals++; this.perCity[from].departures++;
+      if (this.recording) this.emit({ year, type: 'relocation', org: m.o.def.id, city: this.cid(m.to), from: this.cid(from), to: this.cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
     }
+  }
 
-    // 6. Contests, in id order; each sees the seats and budgets left by the ones before it.
+  /** 6. Contests, in id order; each sees the seats and budgets left by the ones before it. */
+  private contests(year: number, yearContests: ContestDef[], moved: Set<number>): void {
+    const { w, p } = this;
     for (const def of yearContests) {
       const o = w.orgs[w.orgIndex.get(def.org)!];
       recount(w);
-      table = buildCityTable(w);
-      counters.contests++;
-      const out: ContestOutcome = runContest(w, table, def, o, streams);
-      for (const n of out.notes) emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
+      this.table = buildCityTable(w, this.table);
+      this.counters.contests++;
+      const out: ContestOutcome = runContest(w, this.table, def, o, this.streams);
+      for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
       for (const r of out.rounds) {
-        emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: cid(r.votes[0][0]),
-          detail: r.votes.map(([c, v]) => `${cid(c)}:${v}`).join(' ') + (r.eliminated !== null ? `; eliminated ${cid(r.eliminated)}` : '; decided') + (r.byLot ? ' by lot' : ''),
+        this.emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: this.cid(r.votes[0][0]),
+          detail: r.votes.map(([c, v]) => `${this.cid(c)}:${v}`).join(' ') + (r.eliminated !== null ? `; eliminated ${this.cid(r.eliminated)}` : '; decided') + (r.byLot ? ' by lot' : ''),
           value: r.votes[0][1] });
       }
       const win = out.winner;
       const cw = weightsOf(o, year, p);
-      emit({ weights: cw, year, type: 'contest_result', org: o.def.id, city: cid(win.city), contest: def.id, from: o.seat >= 0 ? cid(o.seat) : undefined, to: cid(win.city),
+      this.emit({ weights: cw, year, type: 'contest_result', org: o.def.id, city: this.cid(win.city), contest: def.id, from: o.seat >= 0 ? this.cid(o.seat) : undefined, to: this.cid(win.city),
         detail: `${def.rule}; ${out.candidates.length} candidates${out.rounds.length ? `; ${out.rounds.length} rounds` : ''}`,
         chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
-      perCity[win.city].contestsWon++;
+      this.perCity[win.city].contestsWon++;
       const wasSeat = o.seat;
       if (!o.active) {
         o.active = true;
-        counters.foundings++; perCity[win.city].foundingsWon++;
-        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
-        emit({ year, type: 'founding', org: o.def.id, city: cid(win.city), to: cid(win.city), contest: def.id, detail: 'seat chosen in a contest' });
+        this.counters.foundings++; this.perCity[win.city].foundingsWon++;
+        this.arrive(o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
+        this.emit({ year, type: 'founding', org: o.def.id, city: this.cid(win.city), to: this.cid(win.city), contest: def.id, detail: 'seat chosen in a contest' });
       } else if (win.city !== wasSeat) {
-        arrive(w, o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
-        counters.relocations++; perCity[win.city].arrivals++; perCity[wasSeat].departures++;
+        this.arrive(o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
+        this.counters.relocations++; this.perCity[win.city].arrivals++; this.perCity[wasSeat].departures++;
         moved.add(o.idx);
-        emit({ year, type: 'relocation', org: o.def.id, city: cid(win.city), from: cid(wasSeat), to: cid(win.city), contest: def.id, detail: 'after a contest', weights: cw, chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
+        this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(win.city), from: this.cid(wasSeat), to: this.cid(win.city), contest: def.id, detail: 'after a contest', weights: cw, chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
       } else {
         o.refUtility = win.eval.utility - p.choice.stayBonus;
-        if (win.offer) commit(w, o, win.city, win.offer, def.id, year);
+        if (win.offer) this.commit(o, win.city, win.offer, def.id, year);
       }
     }
+  }
 
-    // 7. Growth, accounting and records. (Counts are rebuilt before anything reads them again: only the
-    // records need them now.)
+  /**
+   * 7. Growth, accounting and records. (Counts are rebuilt before anything reads them again: only the records
+   * need them now.)
+   */
+  private growth(year: number, moved: Set<number>): void {
+    const { w, p, recording, rec, table } = this;
     if (recording) recount(w);
     for (const c of w.cities) {
       const spendTotal = c.spend.commitments + c.spend.freeOffices + c.spend.taxExemption + c.spend.subsidy + c.spend.schools
         + c.spend.security + c.spend.leadership + c.spend.grants + c.spend.oneOff;
-      perCity[c.idx].spend += spendTotal;
+      this.perCity[c.idx].spend += spendTotal;
       if (!recording) continue;
       let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
       const lead = new Float64Array(w.domains.length);
@@ -364,6 +426,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     }
     // Shocks act at full size in their year and recover from the next.
     for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
+    const T = w.table, trace = this.trace, nOrgs = this.traced, staffYears = this.staffYears;
     const growth = [1 + p.growth.founding, 1 + p.growth.growth, 1 + p.growth.mature];
     const fy = p.stages.foundingYears, ma = p.stages.matureAge;
     for (let k = 0; k < T.size; k++) {
@@ -371,7 +434,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
       const age = year - T.founded[k];
       const si = age < fy ? 0 : age < ma ? 1 : 2;
       const seat = T.seat[k];
-      if (recording) rec.orgYear({ year, org: w.orgs[k].def.id, seat: cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
+      if (recording) rec.orgYear({ year, org: w.orgs[k].def.id, seat: this.cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
         seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });
       staffYears[seat] += T.staff[k];
       T.staff[k] *= growth[si]; T.budgetMusd[k] *= growth[si];
@@ -379,8 +442,8 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     }
   }
 
-  function commit(w: World, o: OrgState, ci: number, offer: NonNullable<ContestOutcome['winner']['offer']>, source: string, year: number) {
-    const c = w.cities[ci];
+  private commit(o: OrgState, ci: number, offer: Won['offer'], source: string, year: number): void {
+    const c = this.w.cities[ci];
     const terms = offerTerms({ ...offer, oneOffMusd: 0 });
     const term = offer.term ?? 1;
     // A new agreement replaces any earlier one between the same organization and city.
@@ -390,10 +453,11 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     o.commitment = cm;
     const oneOff = Math.min(offer.oneOffMusd ?? 0, c.budgetLeft);
     c.budgetLeft -= oneOff; c.spend.oneOff += oneOff;
-    emit({ year, type: 'commitment', org: o.def.id, city: c.def.id, contest: source, detail: `yearly terms for ${term} years from ${year + 1}; one-off ${oneOff.toFixed(3)} USD m`, value: oneOff });
+    this.emit({ year, type: 'commitment', org: o.def.id, city: c.def.id, contest: source, detail: `yearly terms for ${term} years from ${year + 1}; one-off ${oneOff.toFixed(3)} USD m`, value: oneOff });
   }
 
-  function arrive(w: World, o: OrgState, ci: number, terms: Terms, won: { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string } | null, year: number) {
+  private arrive(o: OrgState, ci: number, terms: Terms, won: Won | null, year: number): void {
+    const { w, p } = this;
     const c = w.cities[ci];
     const weights = weightsOf(o, year, p);
     if (o.seat >= 0) {
@@ -404,16 +468,21 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
     // Relocation grant, paid while this year's budget lasts.
     const wanted = terms.grantMusdPerStaff * o.staff;
     const paid = Math.min(wanted, c.budgetLeft);
-    if (paid < wanted - 1e-12) emit({ year, type: 'grant_shortfall', org: o.def.id, city: c.def.id, detail: `grant ${paid.toFixed(3)} of ${wanted.toFixed(3)} USD m paid`, value: paid });
+    if (paid < wanted - 1e-12) this.emit({ year, type: 'grant_shortfall', org: o.def.id, city: c.def.id, detail: `grant ${paid.toFixed(3)} of ${wanted.toFixed(3)} USD m paid`, value: paid });
     c.budgetLeft -= paid; c.spend.grants += paid;
-    if (won) commit(w, o, ci, won.offer, won.contest, year);
+    if (won) this.commit(o, ci, won.offer, won.contest, year);
     creditArrival(c, o, weights, terms, p);
     o.seat = ci;
     // The reference for later dissatisfaction is the seat utility in the first review year at the new seat.
     o.refUtility = NaN;
   }
+}
 
-  // Summary.
+interface PerCity { arrivals: number; departures: number; foundingsWon: number; contestsWon: number; spend: number }
+
+/** The run summary from the final world and the run's counters. */
+function summarize(w: World, sc: Scenario, seed: number, lastYear: number, counters: Pick<Summary, 'relocations' | 'foundings' | 'reviews' | 'vetoes' | 'contests'>,
+  perCity: PerCity[], staffYears: Float64Array): Summary {
   recount(w);
   const active = w.orgs.filter((o) => o.active);
   const totalOrgs = active.length;
@@ -436,7 +505,7 @@ export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
   const ranked = w.cities.map((c) => ({ city: c.def.id, orgs: c.hostedTotal })).sort((a, b) => b.orgs - a.orgs || (a.city < b.city ? -1 : 1));
   const top5 = ranked.slice(0, 5);
   return {
-    scenario: sc.name, arm: sc.arm ?? null, seed, firstYear: sc.start, lastYear: end - 1,
+    scenario: sc.name, arm: sc.arm ?? null, seed, firstYear: sc.start, lastYear,
     cities: w.cities.length, organizations: totalOrgs, ...counters,
     concentration: { hhiOrgs, hhiStaff, top5ShareOrgs: totalOrgs ? top5.reduce((s, x) => s + x.orgs, 0) / totalOrgs : 0, top5 },
     byCity,

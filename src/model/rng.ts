@@ -1,21 +1,102 @@
 /**
  * Random streams keyed by purpose, agent and year (common random numbers).
- * Each (seed, purpose, agent, year) names its own seedrandom `alea` stream, so the draws one organization
- * receives do not depend on how many draws any other agent consumed, nor on which other agents exist.
- * This is what makes two policy arms comparable run by run.
+ * Each (seed, purpose, agent, year) names its own Alea stream, so the draws one organization receives do not
+ * depend on how many draws any other agent consumed, nor on which other agents exist. This is what makes two
+ * policy arms comparable run by run.
+ *
+ * The generator is Alea with Mash seeding (J. Baagoe, 2010), the algorithm of seedrandom's `alea`: a stream
+ * named `key` here returns exactly the numbers `seedrandom.alea(key)` returns (test/model/hazard.test.ts
+ * holds the two equal). It is implemented here, without closures or per-character allocation, because a run
+ * names thousands of streams (one per organization, per contest member, per vote shock) and seeding
+ * dominated small runs: the hashing below is the same arithmetic on plain local numbers.
  */
-import seedrandom from 'seedrandom';
 
 export type Purpose = 'org' | 'contest' | 'vote' | 'member' | 'tiebreak' | 'founding' | 'population';
 
 export interface Stream { (): number }
+
+/** 2^-32 */
+const FRAC = 2.3283064365386963e-10;
+
+/** Mash: hash `data` into the running state `n` (both as in Alea's seeding); `MASH[0]` carries n between calls. */
+const MASH = new Float64Array(1);
+function mash(data: string): number {
+  let n = MASH[0];
+  for (let i = 0; i < data.length; i++) {
+    n += data.charCodeAt(i);
+    let h = 0.02519603282416938 * n;
+    n = h >>> 0;
+    h -= n;
+    h *= n;
+    n = h >>> 0;
+    h -= n;
+    n += h * 0x100000000; // 2^32
+  }
+  MASH[0] = n;
+  return (n >>> 0) * FRAC;
+}
+
+/** The generator state before the key is mixed in (Mash of three spaces from its initial state): a constant. */
+const START = (() => {
+  MASH[0] = 0xefc8249d;
+  const s = [mash(' '), mash(' '), mash(' ')];
+  return { s0: s[0], s1: s[1], s2: s[2], n: MASH[0] };
+})();
+
+/**
+ * Seed row `row` of an Alea state array (s0, s1, s2, c per row) as a stream named `key` starts.
+ * Rows let the yearly pass keep every organization's stream as four numbers in one typed array.
+ */
+export function seedRow(state: Float64Array, row: number, key: string): void {
+  MASH[0] = START.n;
+  let s0 = START.s0 - mash(key); if (s0 < 0) s0 += 1;
+  let s1 = START.s1 - mash(key); if (s1 < 0) s1 += 1;
+  let s2 = START.s2 - mash(key); if (s2 < 0) s2 += 1;
+  const b = 4 * row;
+  state[b] = s0; state[b + 1] = s1; state[b + 2] = s2; state[b + 3] = 1;
+}
+
+/** Fill `out` with the next `out.length` uniforms in [0, 1) of a row's stream, advancing it. */
+export function drawRow(state: Float64Array, row: number, out: Float64Array): void {
+  const b = 4 * row;
+  let s0 = state[b], s1 = state[b + 1], s2 = state[b + 2], c = state[b + 3];
+  for (let k = 0; k < out.length; k++) {
+    // Alea's step: multiply-with-carry on 32-bit fractions.
+    const t = 2091639 * s0 + c * FRAC;
+    s0 = s1; s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    out[k] = s2;
+  }
+  state[b] = s0; state[b + 1] = s1; state[b + 2] = s2; state[b + 3] = c;
+}
+
+/** A stream as a function: each call returns the next uniform. */
+function streamOf(key: string): Stream {
+  const st = new Float64Array(4);
+  seedRow(st, 0, key);
+  return () => {
+    const t = 2091639 * st[0] + st[3] * FRAC;
+    st[0] = st[1]; st[1] = st[2];
+    st[3] = t | 0;
+    return (st[2] = t - st[3]);
+  };
+}
+
+/** The first uniform of the stream named `key`, without making the stream. */
+function firstOf(key: string): number {
+  MASH[0] = START.n;
+  let s0 = START.s0 - mash(key); if (s0 < 0) s0 += 1; // s1 and s2 do not enter the first draw
+  const t = 2091639 * s0 + FRAC;
+  return t - (t | 0);
+}
 
 export class Streams {
   constructor(readonly seed: number) {}
 
   /** A fresh stream for one purpose, agent and year. */
   stream(purpose: Purpose, agent: string, year: number, extra = ''): Stream {
-    return seedrandom.alea(this.key(purpose, agent, year, extra)) as Stream;
+    return streamOf(this.key(purpose, agent, year, extra));
   }
 
   /** The name of that stream (for `seedRow`). */
@@ -25,7 +106,7 @@ export class Streams {
 
   /** The first uniform draw in [0, 1) of a keyed stream. */
   uniform(purpose: Purpose, agent: string, year: number, extra = ''): number {
-    return this.stream(purpose, agent, year, extra)();
+    return firstOf(this.key(purpose, agent, year, extra));
   }
 }
 
@@ -48,29 +129,3 @@ export function poisson(r: Stream, mean: number): number {
   return k;
 }
 
-/**
- * Alea streams kept as plain numbers in a state array (s0, s1, s2, c per row) instead of one closure each:
- * the yearly pass draws a block for every organization, and a typed array is far cheaper to keep and to step
- * than 40,000 closures. `seedRow` starts a row exactly where seedrandom's `alea(key)` starts; `drawRow`
- * returns the same numbers, in the same order, as calling that stream (test/model/rng.test.ts).
- */
-export function seedRow(state: Float64Array, row: number, key: string): void {
-  const s = seedrandom.alea(key, { state: true }).state();
-  const b = 4 * row;
-  state[b] = s.s0; state[b + 1] = s.s1; state[b + 2] = s.s2; state[b + 3] = s.c;
-}
-
-/** Fill `out` with the next `out.length` uniforms of a row's stream, advancing it. */
-export function drawRow(state: Float64Array, row: number, out: Float64Array): void {
-  const b = 4 * row;
-  let s0 = state[b], s1 = state[b + 1], s2 = state[b + 2], c = state[b + 3];
-  for (let k = 0; k < out.length; k++) {
-    // Alea's step: a multiply-with-carry on 32-bit fractions (2^-32 = 2.3283064365386963e-10).
-    const t = 2091639 * s0 + c * 2.3283064365386963e-10;
-    s0 = s1; s1 = s2;
-    c = t | 0;
-    s2 = t - c;
-    out[k] = s2;
-  }
-  state[b] = s0; state[b + 1] = s1; state[b + 2] = s2; state[b + 3] = c;
-}

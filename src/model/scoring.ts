@@ -59,9 +59,14 @@ export function clusterPull(n: number, p: Params): number {
   return n > 0 ? 1 - Math.exp(-n / p.choice.clusterScale) : 0;
 }
 
-export function buildCityTable(w: World): CityTable {
+/**
+ * The city-side components of this moment. With `into` (a table of the same world), its arrays are
+ * overwritten and returned instead of allocating new ones: the engine rebuilds the table every year and
+ * before every contest, and small runs spent much of their time allocating it.
+ */
+export function buildCityTable(w: World, into?: CityTable): CityTable {
   const nc = w.cities.length, nd = w.domains.length, p = w.params;
-  const t: CityTable = {
+  const t: CityTable = into && into.nDomains === nd && into.security.length === nc ? into : {
     security: new Float64Array(nc), operations: new Float64Array(nc),
     resourcesTargeted: new Float64Array(nc), resourcesUntargeted: new Float64Array(nc),
     values: new Float64Array(nc * nd), clusterCount: new Int32Array(nc * nd), nDomains: nd,
@@ -157,9 +162,10 @@ export function seatUtility(w: World, t: CityTable, o: OrgState, c: CityState, w
  * enjoy their seat's general terms: index (stage * cities + city) * domains + domain. Same arithmetic, same
  * order as `seatUtility`, so the numbers are identical; built once a year instead of once per organization.
  */
-export function seatTable(w: World, t: CityTable): Float64Array {
+export function seatTable(w: World, t: CityTable, into?: Float64Array): Float64Array {
   const p = w.params, nd = t.nDomains, nc = w.cities.length;
-  const out = new Float64Array(STAGES.length * nc * nd);
+  const n = STAGES.length * nc * nd;
+  const out = into && into.length === n ? into : new Float64Array(n);
   for (let si = 0; si < STAGES.length; si++) {
     const sw = p.stages[STAGES[si]];
     for (const c of w.cities) {
@@ -214,11 +220,12 @@ export function sampleChoice(stay: number | null, moves: ArrayLike<number>, p: P
 export interface Adverts { best: Float64Array; second: Float64Array; bestCity: Int32Array; secondCity: Int32Array; grant: Float64Array; grant2: Float64Array }
 export const STAGES = ['founding', 'growth', 'mature'] as const;
 
-export function buildAdverts(w: World, t: CityTable): Adverts {
+export function buildAdverts(w: World, t: CityTable, into?: Adverts): Adverts {
   const nd = t.nDomains, p = w.params;
   const n = STAGES.length * nd;
-  const a: Adverts = { best: new Float64Array(n).fill(-Infinity), second: new Float64Array(n).fill(-Infinity),
-    bestCity: new Int32Array(n).fill(-1), secondCity: new Int32Array(n).fill(-1), grant: new Float64Array(n), grant2: new Float64Array(n) };
+  const a: Adverts = into && into.best.length === n ? into : { best: new Float64Array(n), second: new Float64Array(n),
+    bestCity: new Int32Array(n), secondCity: new Int32Array(n), grant: new Float64Array(n), grant2: new Float64Array(n) };
+  a.best.fill(-Infinity); a.second.fill(-Infinity); a.bestCity.fill(-1); a.secondCity.fill(-1); a.grant.fill(0); a.grant2.fill(0);
   for (const c of w.cities) {
     const l = c.levels;
     if (!(l.freeOffices > 0 || l.subsidyMusd > 0 || l.taxExemption > 0)) continue;

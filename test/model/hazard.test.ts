@@ -15,9 +15,23 @@ import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/haza
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
 import type { World } from '../../src/model/world.ts';
 
-describe('inline draw streams', () => {
-  it('seedRow + drawRow return the numbers of seedrandom.alea(key), in order, across calls', () => {
-    fc.assert(fc.property(fc.string({ maxLength: 40 }), fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }), fc.nat(5), (key, chunks, row) => {
+describe('draw streams are seedrandom alea streams', () => {
+  const key = fc.oneof(fc.string({ maxLength: 60 }), fc.string({ maxLength: 20, unit: 'binary' }), fc.constantFrom('', ' ', '1/vote/c:3:2:bonn/2012/'));
+  it('Streams.stream and Streams.uniform return the numbers of seedrandom.alea(key)', () => {
+    fc.assert(fc.property(fc.nat(2 ** 32 - 1), fc.string({ maxLength: 12 }), fc.integer({ min: -5000, max: 5000 }), fc.string({ maxLength: 5 }), fc.integer({ min: 1, max: 40 }),
+      (seed, agent, year, extra, n) => {
+        const s = new Streams(seed);
+        const ref = seedrandom.alea(s.key('vote', agent, year, extra));
+        const mine = s.stream('vote', agent, year, extra);
+        const first = ref();
+        expect(mine()).toBe(first);
+        expect(s.uniform('vote', agent, year, extra)).toBe(first);
+        for (let k = 1; k < n; k++) expect(mine()).toBe(ref());
+      }), { numRuns: 300 });
+  });
+
+  it('seedRow + drawRow (the organization rows) return the numbers of seedrandom.alea(key), in order, across calls', () => {
+    fc.assert(fc.property(key, fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 1, maxLength: 8 }), fc.nat(5), (key, chunks, row) => {
       const ref = seedrandom.alea(key);
       const state = new Float64Array(4 * (row + 1));
       seedRow(state, row, key);
