@@ -12,8 +12,13 @@ export class MetricRecorder implements Recorder {
   private cy: CityYearAcc[] = [];
   private byCity = new Map<string, CityYearAcc[]>();
   private winners = new Map<string, string>();
+  /** What the run must build: everything for a second recorder, else the city-year rows of the metrics' cities. */
+  readonly wants: Recorder['wants'];
   /** Optional second recorder (per-run detail files). */
-  constructor(private specs: MetricSpec[], private tee?: Recorder) {}
+  constructor(private specs: MetricSpec[], private tee?: Recorder) {
+    const cities = [...new Set(specs.flatMap((s) => (s.kind === 'cityYear' ? [s.city] : [])))];
+    this.wants = tee ? tee.wants : { details: false, orgYears: false, cityYears: cities };
+  }
 
   begin(info: { domains: string[]; cities: string[]; orgs: string[] }): void {
     const header = cityYearHeader(info.domains);

@@ -68,6 +68,14 @@ export interface OrgYearRecord {
 }
 
 export interface Recorder {
+  /**
+   * What the recorder reads, when it reads less than everything: a sweep extracts a few metrics from each of
+   * thousands of runs, and building the records it skips was a large part of a small run's time. Omitted
+   * fields mean everything. `details`: the events of each seat review (review, veto, relocation after a
+   * review); `orgYears`: org-year records; `cityYears`: the city ids whose city-year records are built.
+   * Contest events, foundings, commitments and the other events always reach `event`.
+   */
+  wants?: { details?: boolean; orgYears?: boolean; cityYears?: readonly string[] };
   begin?(info: { domains: string[]; cities: string[]; orgs: string[] }): void;
   event(e: EventRecord): void;
   cityYear(r: CityYearRecord): void;
@@ -181,7 +189,10 @@ class Run {
   readonly end: number;
   readonly streams: Streams;
   readonly rec: Recorder;
-  readonly recording: boolean;
+  /** review events, org-year records, and the cities whose city-year records are built (see Recorder.wants) */
+  private readonly details: boolean;
+  private readonly orgRecords: boolean;
+  private readonly cityRecords: Uint8Array | null;
   readonly counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
   readonly perCity: PerCity[];
   readonly staffYears: Float64Array;
@@ -203,11 +214,15 @@ class Run {
 
   constructor(sc: Scenario, opts: RunOptions) {
     this.rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
-    this.recording = opts.recorder !== undefined;
     this.stats = opts.stats;
     this.seed = opts.seed ?? sc.seed;
     this.end = sc.start + (opts.years ?? sc.years);
     const w = (this.w = buildWorld(sc, this.seed));
+    const recording = opts.recorder !== undefined, wants = opts.recorder?.wants;
+    this.details = recording && wants?.details !== false;
+    this.orgRecords = recording && wants?.orgYears !== false;
+    const only = wants?.cityYears ? new Set(wants.cityYears) : null;
+    this.cityRecords = recording && (!only || only.size) ? Uint8Array.from(w.cities, (c) => (!only || only.has(c.def.id) ? 1 : 0)) : null;
     this.p = w.params;
     this.streams = new Streams(this.seed);
     this.rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
@@ -309,13 +324,13 @@ class Run {
 
   /** 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after). */
   private reviews(year: number, inContest: Set<number>): Pending[] {
-    const { w, p, table, reviewers, recording } = this;
+    const { w, p, table, reviewers, details } = this;
     const pending: Pending[] = [];
     const adverts = (this.adverts = buildAdverts(w, table, this.adverts));
     const choiceIndex = this.choiceIndex ??= new ChoiceIndex(w, table);
     choiceIndex.reset(table);
     const nOrgs = (this.traced = w.table.size);
-    const trace = (this.trace = recording ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null);
+    const trace = (this.trace = this.orgRecords ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null);
     const seatU = (this.seatU = seatTable(w, table, this.seatU));
     hazardPass(w, table, adverts, seatU, year, inContest, this.streams, this.ageAnchor, reviewers, trace);
     for (let r = 0; r < reviewers.n; r++) {
@@ -332,15 +347,15 @@ class Run {
       const { chosen, runnerUp, probability } = d;
       o.refUtility = us;
       if (d.choice < 0) {
-        if (recording) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        if (details) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
       if (o.def.veto > 0 && vetoDraw < o.def.veto) {
         this.counters.vetoes++;
-        if (recording) this.emit({ year, type: 'veto', org: o.def.id, city: this.cid(o.seat), from: this.cid(o.seat), to: this.cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        if (details) this.emit({ year, type: 'veto', org: o.def.id, city: this.cid(o.seat), from: this.cid(o.seat), to: this.cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
-      if (recording) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      if (details) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
       pending.push({ o, to: chosen.city, terms: d.terms!, choice: chosen, runnerUp, probability, weights });
     }
     return pending;
@@ -362,7 +377,7 @@ class Run {
       this.arrive(m.o, m.to, m.terms, won, year);
       moved.add(m.o.idx);
       this.counters.relocations++; this.perCity[m.to].arrivals++; this.perCity[from].departures++;
-      if (this.recording) this.emit({ year, type: 'relocation', org: m.o.def.id, city: this.cid(m.to), from: this.cid(from), to: this.cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+      if (this.details) this.emit({ year, type: 'relocation', org: m.o.def.id, city: this.cid(m.to), from: this.cid(from), to: this.cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
     }
   }
 
@@ -410,13 +425,13 @@ class Run {
    * need them now.)
    */
   private growth(year: number, moved: Set<number>): void {
-    const { w, p, recording, rec, table } = this;
-    if (recording) recount(w);
+    const { w, p, rec, table, cityRecords, orgRecords } = this;
+    if (cityRecords) recount(w);
     for (const c of w.cities) {
       const spendTotal = c.spend.commitments + c.spend.freeOffices + c.spend.taxExemption + c.spend.subsidy + c.spend.schools
         + c.spend.security + c.spend.leadership + c.spend.grants + c.spend.oneOff;
       this.perCity[c.idx].spend += spendTotal;
-      if (!recording) continue;
+      if (!cityRecords || !cityRecords[c.idx]) continue;
       let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
       const lead = new Float64Array(w.domains.length);
       for (let k = 0; k < lead.length; k++) lead[k] = Math.min(1, c.leadershipBase[k] + c.leadershipExtra[k]);
@@ -434,7 +449,7 @@ class Run {
       const age = year - T.founded[k];
       const si = age < fy ? 0 : age < ma ? 1 : 2;
       const seat = T.seat[k];
-      if (recording) rec.orgYear({ year, org: w.orgs[k].def.id, seat: this.cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
+      if (orgRecords) rec.orgYear({ year, org: w.orgs[k].def.id, seat: this.cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
         seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });
       staffYears[seat] += T.staff[k];
       T.staff[k] *= growth[si]; T.budgetMusd[k] *= growth[si];

@@ -21,6 +21,8 @@ export interface CityTable {
   pull: Float64Array;
   pullSelf: Float64Array;
   nDomains: number;
+  /** clusterPull by hosted count, filled as counts appear (the parameters are fixed for a table's run) */
+  pullByCount: number[];
 }
 
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
@@ -70,8 +72,9 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
     security: new Float64Array(nc), operations: new Float64Array(nc),
     resourcesTargeted: new Float64Array(nc), resourcesUntargeted: new Float64Array(nc),
     values: new Float64Array(nc * nd), clusterCount: new Int32Array(nc * nd), nDomains: nd,
-    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),
+    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd), pullByCount: [0],
   };
+  const pc = t.pullByCount;
   for (const c of w.cities) {
     t.security[c.idx] = securityScore(c, p);
     t.operations[c.idx] = operationsScore(c, p);
@@ -81,8 +84,8 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
       t.values[c.idx * nd + k] = valuesScore(c, k, p);
       const n = c.hostedByDomain[k];
       t.clusterCount[c.idx * nd + k] = n;
-      t.pull[c.idx * nd + k] = clusterPull(n, p);
-      t.pullSelf[c.idx * nd + k] = clusterPull(n - 1, p);
+      t.pull[c.idx * nd + k] = n > 0 ? (pc[n] ??= clusterPull(n, p)) : 0;
+      t.pullSelf[c.idx * nd + k] = n > 1 ? (pc[n - 1] ??= clusterPull(n - 1, p)) : 0;
     }
   }
   return t;
