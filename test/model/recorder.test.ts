@@ -1,0 +1,28 @@
+/** Recorder.wants filters what a run builds, never what it simulates. */
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { loadScenario } from '../../src/scenario/load.ts';
+import { simulate, type CityYearRecord, type EventRecord, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
+import { ROOT } from '../helpers.ts';
+
+function collect(wants?: Recorder['wants']) {
+  const events: EventRecord[] = [], cityYears: CityYearRecord[] = [], orgYears: OrgYearRecord[] = [];
+  const rec: Recorder = { wants, event: (e) => events.push(e), cityYear: (r) => cityYears.push(r), orgYear: (r) => orgYears.push(r) };
+  const sc = loadScenario(resolve(ROOT, 'scenarios/quickstart.yaml'));
+  const summary = simulate(sc, { seed: 11, recorder: rec });
+  return { summary, events, cityYears, orgYears };
+}
+
+describe('Recorder.wants', () => {
+  it('skips review events, org-years and other cities, and leaves the run and every other record unchanged', () => {
+    const all = collect();
+    const some = collect({ details: false, orgYears: false, cityYears: ['bonn'] });
+    expect(some.summary).toEqual(all.summary);
+    expect(some.orgYears).toHaveLength(0);
+    expect(all.orgYears.length).toBeGreaterThan(0);
+    expect(some.cityYears).toEqual(all.cityYears.filter((r) => r.city === 'bonn'));
+    const detail = (e: EventRecord) => e.type === 'review' || e.type === 'veto' || (e.type === 'relocation' && e.contest === undefined);
+    expect(all.events.some(detail)).toBe(true);
+    expect(some.events).toEqual(all.events.filter((e) => !detail(e)));
+  });
+});
