@@ -20,14 +20,20 @@ import { Progression, Scope, type Shard } from './progression.ts';
 import { writeTables, type TablesResult } from './tables.ts';
 import { createProgress } from './progress.ts';
 import { wilson } from './stats.ts';
-import type { Value } from './metrics.ts';
-import type { OddsOutcome, OddsTask, SweepTask } from './worker.ts';
+import type { OddsOutcome, OddsTask, SweepTask, SweepTaskResult } from './worker.ts';
 
 /** Bad use of a sweep directory or option (exit 2). */
 export class SweepUsageError extends Error {}
 
 export const STATE_DIR = '.sweep';
-const CHUNK = 8;
+/**
+ * Runs per sweep task: sized so that a task takes about TASK_MS in its worker (from the times of tasks
+ * already done), between 1 and MAX_CHUNK. Small runs (a quickstart run is under a millisecond) then cost
+ * one message and one journal write per ~50 ms of work instead of per run; long runs go one per task.
+ * Task size never changes results: every run is keyed by (point, arm, replication).
+ */
+const TASK_MS = 50;
+const MAX_CHUNK = 1000;
 
 interface State { planHash: string; shard: string | null; complete: boolean }
 
@@ -89,6 +95,24 @@ export interface SweepResult extends TablesResult { dir: string; executed: numbe
 
 interface Unit { p: number; a: number; reps: number[] }
 
+/** Cuts (point, arm) replication lists into tasks of the size the measured run time calls for. */
+class Chunker {
+  private msPerRun = 0;
+  private runsTimed = 0;
+  constructor(private readonly workers: number) {}
+  /** Record a finished task of `runs` runs that took `ms` in its worker. */
+  timed(runs: number, ms: number): void { this.msPerRun = (this.msPerRun * this.runsTimed + ms) / (this.runsTimed + runs); this.runsTimed += runs; }
+  /** Runs for the next task out of `left` waiting in this list. */
+  size(left: number): number {
+    // Until a task has been timed, probe with single runs, one per worker.
+    if (this.runsTimed === 0) return 1;
+    const want = Math.round(TASK_MS / Math.max(this.msPerRun, 1e-3));
+    // Keep every worker busy to the end of the list: no task larger than a share of what is left.
+    const share = Math.ceil(left / (2 * this.workers));
+    return Math.max(1, Math.min(MAX_CHUNK, want, share));
+  }
+}
+
 export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepResult> {
   const dir = resolve(opts.out);
   const shard = opts.shard ?? null;
@@ -140,12 +164,14 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
   const progress = createProgress(`${plan.name}${shard ? ` [shard ${shardLabel(shard)}]` : ''}`, { quiet: opts.quiet });
   const pending = new Int32Array(P);
   const grown: number[] = [];
-  const buf: Unit[] = [];
+  // Replications waiting to run, one list per (point, arm), cut into tasks as they are handed out.
+  const buf: (Unit & { pos: number })[] = [];
   let cursor = 0;
+  const chunker = new Chunker(opts.workers);
   const unitsFor = (p: number) => {
     for (let a = 0; a < A; a++) {
       const reps = scope.reps(p, prog.target[p]).filter((r) => !index.has(p, a, r));
-      for (let i = 0; i < reps.length; i += CHUNK) buf.push({ p, a, reps: reps.slice(i, i + CHUNK) });
+      if (reps.length) buf.push({ p, a, reps, pos: 0 });
       pending[p] += reps.length;
     }
   };
@@ -155,14 +181,20 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
       if (cursor >= P) return undefined;
       unitsFor(cursor++);
     }
-    return buf.shift();
+    const head = buf[0];
+    const n = chunker.size(head.reps.length - head.pos);
+    const unit = { p: head.p, a: head.a, reps: head.reps.slice(head.pos, head.pos + n) };
+    head.pos += unit.reps.length;
+    if (head.pos >= head.reps.length) buf.shift();
+    return unit;
   };
   const toTask = (u: Unit): SweepTask => ({
     kind: 'sweep', scenario: plan.scenario.path, scenarioArm: plan.arms[u.a].scenarioArm, overrides: pointOverrides(plan, u.p, u.a), years: plan.years,
     seeds: u.reps.map((r) => replicationSeed(plan.seed, r)),
     ...(opts.keepRuns ? { keepDirs: u.reps.map((r) => join(dir, 'detail', `point-${u.p}`, plan.arms[u.a].name, `rep-${r}`)) } : {}),
   });
-  const complete = (u: Unit, values: Value[][]) => {
+  const complete = (u: Unit, { values, ms }: SweepTaskResult) => {
+    chunker.timed(u.reps.length, ms);
     const lines = u.reps.map((r, i) => entryLine({ p: u.p, a: u.a, r, v: values[i] }));
     let off = writer.append(lines.join(''));
     u.reps.forEach((r, i) => { index.add(u.p, u.a, r, 0, off, Buffer.byteLength(lines[i])); off += Buffer.byteLength(lines[i]); });
@@ -183,7 +215,7 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
       progress.start(total, done);
       pool = makePool(opts.workers, { metrics: plan.metrics });
       const p = pool;
-      await drive<Unit, Value[][]>(p, opts.workers, next, toTask, complete)
+      await drive<Unit, SweepTaskResult>(p, opts.workers, next, toTask, complete)
         .finally(() => progress.stop());
     }
   } finally {

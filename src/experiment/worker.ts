@@ -105,8 +105,13 @@ export function runOddsTask(t: OddsTask): OddsOutcome[] {
   });
 }
 
+/** A sweep task's metric values per seed, and the milliseconds it took (to size later tasks; never in results). */
+export interface SweepTaskResult { values: Value[][]; ms: number }
+
 /** Piscina task entry (see worker.mjs). */
-export function runTask(t: SweepTask | OddsTask): Value[][] | OddsOutcome[] {
+export function runTask(t: SweepTask | OddsTask): SweepTaskResult | OddsOutcome[] {
   if (t.kind === 'odds') return runOddsTask(t);
-  return runSweepTask(t, (workerData as { metrics: MetricSpec[] }).metrics);
+  const t0 = performance.now();
+  const values = runSweepTask(t, (workerData as { metrics: MetricSpec[] }).metrics);
+  return { values, ms: performance.now() - t0 };
 }

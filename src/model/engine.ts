@@ -8,7 +8,7 @@ import { affordableScale, citiesAct, creditArrival, hostedLists, offerTerms, sca
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
-import { buildAdverts, buildCityTable, evaluate, seatTable, termsFor, type Adverts, type CityTable, type Evaluation } from './scoring.ts';
+import { buildAdverts, buildCityTable, evaluate, refreshCounts, seatTable, termsFor, type Adverts, type CityTable, type Evaluation } from './scoring.ts';
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
@@ -387,7 +387,7 @@ class Run {
     for (const def of yearContests) {
       const o = w.orgs[w.orgIndex.get(def.org)!];
       recount(w);
-      this.table = buildCityTable(w, this.table);
+      refreshCounts(w, this.table);
       this.counters.contests++;
       const out: ContestOutcome = runContest(w, this.table, def, o, this.streams);
       for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });

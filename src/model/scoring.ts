@@ -91,6 +91,25 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
   return t;
 }
 
+/**
+ * Bring a table built earlier this year up to date after organizations moved or were founded: only the parts
+ * that depend on the hosted counts change (the hub effect in operations, the cluster counts and pulls); the
+ * levers, stocks and events that set the rest act before the year's table is built. Gives the arrays
+ * `buildCityTable` would give, at a fraction of the cost (the engine calls it before every contest).
+ */
+export function refreshCounts(w: World, t: CityTable): void {
+  const nd = t.nDomains, p = w.params, pc = t.pullByCount;
+  for (const c of w.cities) {
+    t.operations[c.idx] = operationsScore(c, p);
+    for (let k = 0; k < nd; k++) {
+      const n = c.hostedByDomain[k];
+      t.clusterCount[c.idx * nd + k] = n;
+      t.pull[c.idx * nd + k] = n > 0 ? (pc[n] ??= clusterPull(n, p)) : 0;
+      t.pullSelf[c.idx * nd + k] = n > 1 ? (pc[n - 1] ??= clusterPull(n - 1, p)) : 0;
+    }
+  }
+}
+
 /** The terms an organization gets in a city: general levers if its domain is targeted, improved by a commitment or offer. */
 export function termsFor(c: CityState, o: OrgState, extra?: Partial<Terms>): Terms {
   // Shared objects are returned where nothing is merged: callers must treat terms as read-only.

@@ -9,7 +9,7 @@ import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld } from '../../src/model/engine.ts';
 import { citiesAct, hostedLists } from '../../src/model/cities.ts';
-import { buildAdverts, buildCityTable, seatTable } from '../../src/model/scoring.ts';
+import { buildAdverts, buildCityTable, refreshCounts, seatTable } from '../../src/model/scoring.ts';
 import { ChoiceIndex } from '../../src/model/fastchoice.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
@@ -122,5 +122,26 @@ describe('choice index reuse', () => {
       if (JSON.stringify(a) !== JSON.stringify(before[k])) differs = true;
     });
     expect(differs).toBe(true);
+  });
+});
+
+describe('contest table refresh', () => {
+  it('refreshCounts after moves gives the table a full rebuild gives', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 200 }), fc.integer({ min: 2, max: 40 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 30 }),
+      (seed, orgs, cities, moves) => {
+        const w = world(seed, orgs, cities, 0.05);
+        const t = buildCityTable(w);
+        const count = () => {
+          for (const c of w.cities) { c.hostedByDomain.fill(0); c.staffByDomain.fill(0); c.hostedTotal = 0; }
+          for (const o of w.orgs) if (o.active) { const c = w.cities[o.seat]; c.hostedByDomain[o.domain]++; c.staffByDomain[o.domain] += o.staff; c.hostedTotal++; }
+        };
+        for (const [oi, ci] of moves) { const o = w.orgs[oi % w.orgs.length]; if (o.active) o.seat = ci % w.cities.length; }
+        count();
+        refreshCounts(w, t);
+        const fresh = buildCityTable(w);
+        for (const k of ['security', 'operations', 'resourcesTargeted', 'resourcesUntargeted', 'values', 'clusterCount', 'pull', 'pullSelf'] as const) {
+          expect(Array.from(t[k])).toEqual(Array.from(fresh[k]));
+        }
+      }), { numRuns: 60 });
   });
 });
