@@ -19,7 +19,8 @@ export interface ContestOutcome {
   notes: { type: string; city?: number; detail: string; value?: number }[];
 }
 
-export function contestCandidates(w: World, t: CityTable, def: ContestDef, o: OrgState, weights: Weights): { list: ContestCandidate[]; notes: ContestOutcome['notes'] } {
+/** The candidates and their evaluations; with `withNotes` false, the bid notes (formatted text) are not made. */
+export function contestCandidates(w: World, t: CityTable, def: ContestDef, o: OrgState, weights: Weights, withNotes = true): { list: ContestCandidate[]; notes: ContestOutcome['notes'] } {
   const notes: ContestOutcome['notes'] = [];
   const p = w.params;
   const invited = def.candidates ? [...new Set(def.candidates)].map((id) => w.cityIndex.get(id)!) : w.cities.map((c) => c.idx);
@@ -32,10 +33,10 @@ export function contestCandidates(w: World, t: CityTable, def: ContestDef, o: Or
     if (offer) {
       const f = affordableScale(w, c, o, offer);
       if (f < 1 - 1e-12) {
-        notes.push({ type: 'bid_scaled', city: ci, detail: `offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
+        if (withNotes) notes.push({ type: 'bid_scaled', city: ci, detail: `offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         offer = scaleOffer(offer, f);
       }
-      notes.push({ type: 'bid', city: ci, detail: describeOffer(offer), value: (offer.oneOffMusd ?? 0) + (offer.subsidyMusd ?? 0) });
+      if (withNotes) notes.push({ type: 'bid', city: ci, detail: describeOffer(offer), value: (offer.oneOffMusd ?? 0) + (offer.subsidyMusd ?? 0) });
     } else if (!def.candidates && !isSeat) continue; // open contest: only bidders take part
     const terms = termsFor(c, o, offer ? offerTerms(offer) : undefined);
     list.push({ city: ci, offer, terms, isSeat, eval: evaluate(w, t, o, c, weights, isSeat ? 'seat' : o.seat >= 0 ? 'move' : 'found', terms) });
@@ -68,10 +69,11 @@ export function describeOffer(o: Offer): string {
   return parts.join('; ');
 }
 
-export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState, streams: Streams): ContestOutcome {
+/** Run a contest; `withNotes` false skips the bid notes (when no recorder reads them). */
+export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState, streams: Streams, withNotes = true): ContestOutcome {
   const p = w.params;
   const weights = weightsOf(o, w.year, p);
-  const { list, notes } = contestCandidates(w, t, def, o, weights);
+  const { list, notes } = contestCandidates(w, t, def, o, weights, withNotes);
   const byUtility = (a: ContestCandidate, b: ContestCandidate) => b.eval.utility - a.eval.utility || a.city - b.city;
 
   if (def.rule === 'organization' || list.length === 1) {

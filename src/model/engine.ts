@@ -71,11 +71,11 @@ export interface Recorder {
   /**
    * What the recorder reads, when it reads less than everything: a sweep extracts a few metrics from each of
    * thousands of runs, and building the records it skips was a large part of a small run's time. Omitted
-   * fields mean everything. `details`: the events of each seat review (review, veto, relocation after a
-   * review); `orgYears`: org-year records; `cityYears`: the city ids whose city-year records are built.
-   * Contest events, foundings, commitments and the other events always reach `event`.
+   * fields mean everything. `events`: the event types `event` receives; `details`: the events of each seat
+   * review (review, veto, relocation after a review); `orgYears`: org-year records; `cityYears`: the city ids
+   * whose city-year records are built.
    */
-  wants?: { details?: boolean; orgYears?: boolean; cityYears?: readonly string[] };
+  wants?: { events?: readonly EventType[]; details?: boolean; orgYears?: boolean; cityYears?: readonly string[] };
   begin?(info: { domains: string[]; cities: string[]; orgs: string[] }): void;
   event(e: EventRecord): void;
   cityYear(r: CityYearRecord): void;
@@ -191,6 +191,8 @@ class Run {
   readonly rec: Recorder;
   /** review events, org-year records, and the cities whose city-year records are built (see Recorder.wants) */
   private readonly details: boolean;
+  /** event types the recorder reads (null: all) */
+  private readonly eventTypes: ReadonlySet<EventType> | null;
   private readonly orgRecords: boolean;
   private readonly cityRecords: Uint8Array | null;
   readonly counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
@@ -219,6 +221,7 @@ class Run {
     this.end = sc.start + (opts.years ?? sc.years);
     const w = (this.w = buildWorld(sc, this.seed));
     const recording = opts.recorder !== undefined, wants = opts.recorder?.wants;
+    this.eventTypes = wants?.events ? new Set(wants.events) : null;
     this.details = recording && wants?.details !== false;
     this.orgRecords = recording && wants?.orgYears !== false;
     const only = wants?.cityYears ? new Set(wants.cityYears) : null;
@@ -237,7 +240,7 @@ class Run {
     for (const e of sc.events) { if (!this.eventsByYear.has(e.year)) this.eventsByYear.set(e.year, []); this.eventsByYear.get(e.year)!.push(e); }
   }
 
-  private emit(e: EventRecord): void { this.rec.event(e); }
+  private emit(e: EventRecord): void { if (!this.eventTypes || this.eventTypes.has(e.type)) this.rec.event(e); }
   private cid(i: number): string { return this.w.cities[i].def.id; }
 
   step(year: number): void {
@@ -389,7 +392,8 @@ class Run {
       recount(w);
       refreshCounts(w, this.table);
       this.counters.contests++;
-      const out: ContestOutcome = runContest(w, this.table, def, o, this.streams);
+      const withNotes = !this.eventTypes || this.eventTypes.has('bid') || this.eventTypes.has('bid_scaled');
+      const out: ContestOutcome = runContest(w, this.table, def, o, this.streams, withNotes);
       for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
       for (const r of out.rounds) {
         this.emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: this.cid(r.votes[0][0]),

@@ -25,4 +25,14 @@ describe('Recorder.wants', () => {
     expect(all.events.some(detail)).toBe(true);
     expect(some.events).toEqual(all.events.filter((e) => !detail(e)));
   });
+
+  it('passes only the event types asked for, and the run is unchanged', () => {
+    const all = collect();
+    const some = collect({ events: ['contest_result', 'vote_round'] });
+    expect(some.summary).toEqual(all.summary);
+    expect(some.events.length).toBeGreaterThan(0);
+    expect(some.events).toEqual(all.events.filter((e) => e.type === 'contest_result' || e.type === 'vote_round'));
+    expect(all.events.some((e) => e.type === 'bid')).toBe(true);
+    expect(some.cityYears).toEqual(all.cityYears);
+  });
 });
