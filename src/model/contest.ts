@@ -99,6 +99,9 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
   });
   let remaining = list.slice();
   const rounds: ContestOutcome['rounds'] = [];
+  // Taste shock of member mi for candidate c in a round: the first uniform of stream 'vote',
+  // `${contest}:${mi}:${round}:${city id}`, year (names hashed without building them).
+  const shock = streams.keyed('vote', `${def.id}:`);
   for (let round = 1; round <= list.length + 1; round++) {
     const votes = new Map<number, number>(remaining.map((x) => [x.city, 0]));
     members.forEach((m, mi) => {
@@ -111,7 +114,7 @@ export function runContest(w: World, t: CityTable, def: ContestDef, o: OrgState,
         const u = m.w[0] * e.security + m.w[1] * e.resources + m.w[2] * e.operations + m.w[3] * e.values
           + p.choice.clusterWeight * e.cluster - e.moveCost + (x.isSeat ? p.choice.stayBonus : 0)
           + (w.cities[x.city].def.region === m.region ? p.contest.regionAffinity : 0)
-          + (p.contest.voteNoise > 0 ? p.contest.voteNoise * gumbel(streams.uniform('vote', `${def.id}:${mi}:${round}:${w.cities[x.city].def.id}`, w.year)) : 0);
+          + (p.contest.voteNoise > 0 ? p.contest.voteNoise * gumbel(shock.begin().int(mi).char(':').int(round).char(':').str(w.cities[x.city].def.id).char('/').int(w.year).char('/').uniform()) : 0);
         if (u > bestU + 1e-12) { bestU = u; best = [x.city]; } else if (u >= bestU - 1e-12) best.push(x.city);
       }
       // A member indifferent between candidates picks one by lot.

@@ -12,7 +12,7 @@ import { buildAdverts, buildCityTable, evaluate, refreshCounts, seatTable, terms
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
-import { makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -141,10 +141,10 @@ export function buildWorld(sc: Scenario, seed: number = sc.seed): World {
   }
   const domains = [...domainSet].sort();
   const domainIndex = new Map(domains.map((d, i) => [d, i]));
-  const cities = cityDefs.map((d, i) => makeCity(d, i, domains, p));
+  const cities = arrayOf(cityDefs.length, (i) => makeCity(cityDefs[i], i, domains, p));
   const cityIndex = new Map(cityDefs.map((c, i) => [c.id, i]));
   const table = new OrgTable();
-  const orgs = orgDefs.map((d, i) => makeOrg(table, d, i, domainIndex.get(d.domain)!, d.seat === null ? -1 : cityIndex.get(d.seat)!, p));
+  const orgs = arrayOf(orgDefs.length, (i) => { const d = orgDefs[i]; return makeOrg(table, d, i, domainIndex.get(d.domain)!, d.seat === null ? -1 : cityIndex.get(d.seat)!, p); });
   const orgIndex = new Map(orgDefs.map((o, i) => [o.id, i]));
   for (const c of cityDefs) {
     const ci = cityIndex.get(c.id)!;
@@ -229,7 +229,7 @@ class Run {
     this.p = w.params;
     this.streams = new Streams(this.seed);
     this.rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
-    this.perCity = w.cities.map(() => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0 }));
+    this.perCity = arrayOf(w.cities.length, () => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0 }));
     this.staffYears = new Float64Array(w.cities.length);
     // Organizations founded before the start exist from the start.
     for (let i = 0; i < w.table.size; i++) if (w.table.founded[i] <= sc.start && w.table.seat[i] >= 0) w.table.active[i] = 1;

@@ -18,20 +18,27 @@ export interface Stream { (): number }
 /** 2^-32 */
 const FRAC = 2.3283064365386963e-10;
 
+/** Mash's step: mix one character code into the state n. */
+function mashChar(n: number, code: number): number {
+  n += code;
+  let h = 0.02519603282416938 * n;
+  n = h >>> 0;
+  h -= n;
+  h *= n;
+  n = h >>> 0;
+  h -= n;
+  return n + h * 0x100000000; // 2^32
+}
+
+function mashString(n: number, data: string): number {
+  for (let i = 0; i < data.length; i++) n = mashChar(n, data.charCodeAt(i));
+  return n;
+}
+
 /** Mash: hash `data` into the running state `n` (both as in Alea's seeding); `MASH[0]` carries n between calls. */
 const MASH = new Float64Array(1);
 function mash(data: string): number {
-  let n = MASH[0];
-  for (let i = 0; i < data.length; i++) {
-    n += data.charCodeAt(i);
-    let h = 0.02519603282416938 * n;
-    n = h >>> 0;
-    h -= n;
-    h *= n;
-    n = h >>> 0;
-    h -= n;
-    n += h * 0x100000000; // 2^32
-  }
+  const n = mashString(MASH[0], data);
   MASH[0] = n;
   return (n >>> 0) * FRAC;
 }
@@ -91,6 +98,36 @@ function firstOf(key: string): number {
   return t - (t | 0);
 }
 
+/**
+ * First uniforms of many streams whose names share a prefix, without building the names: the prefix is hashed
+ * once, and each name's remaining parts are hashed as they would appear in the string (integers as their
+ * decimal digits). `key(...)` then `uniform()` equals `Streams.uniform` of the same full name. Used for the
+ * vote taste shocks, of which a contest draws one per member, round and candidate.
+ */
+export class KeyedUniform {
+  private n: number;
+  constructor(private readonly start: number) { this.n = start; }
+  /** Begin a name: back to the state after the prefix. */
+  begin(): this { this.n = this.start; return this; }
+  str(s: string): this { this.n = mashString(this.n, s); return this; }
+  char(c: string): this { this.n = mashChar(this.n, c.charCodeAt(0)); return this; }
+  /** An integer, as `${x}` writes it. */
+  int(x: number): this {
+    if (!Number.isInteger(x) || Math.abs(x) >= 1e9) return this.str(String(x));
+    if (x < 0) { this.n = mashChar(this.n, 45); x = -x; } // '-'
+    let d = 1;
+    while (d * 10 <= x) d *= 10;
+    for (; d >= 1; d /= 10) { const q = Math.floor(x / d); this.n = mashChar(this.n, 48 + q); x -= q * d; }
+    return this;
+  }
+  /** The first uniform of the stream whose whole name has now been hashed. */
+  uniform(): number {
+    let s0 = START.s0 - (this.n >>> 0) * FRAC; if (s0 < 0) s0 += 1;
+    const t = 2091639 * s0 + FRAC;
+    return t - (t | 0);
+  }
+}
+
 export class Streams {
   constructor(readonly seed: number) {}
 
@@ -102,6 +139,11 @@ export class Streams {
   /** The name of that stream (for `seedRow`). */
   key(purpose: Purpose, agent: string, year: number, extra = ''): string {
     return `${this.seed}/${purpose}/${agent}/${year}/${extra}`;
+  }
+
+  /** First uniforms of streams named `${seed}/${purpose}/${agentPrefix}...` (see KeyedUniform). */
+  keyed(purpose: Purpose, agentPrefix: string): KeyedUniform {
+    return new KeyedUniform(mashString(START.n, `${this.seed}/${purpose}/${agentPrefix}`));
   }
 
   /** The first uniform draw in [0, 1) of a keyed stream. */

@@ -103,6 +103,18 @@ export class OrgTable {
   }
 }
 
+/**
+ * An array of n elements made by pushing, so always of V8's packed elements kind. Array.prototype.map gives
+ * arrays of one kind from V8's builtin and another once the caller is optimized and the map inlined; a
+ * world's long-lived arrays (cities, organizations) then change kind a few hundred runs into a sweep and
+ * every function specialized on them is deoptimized and compiled again, in every worker.
+ */
+export function arrayOf<T>(n: number, f: (i: number) => T): T[] {
+  const a: T[] = [];
+  for (let i = 0; i < n; i++) a.push(f(i));
+  return a;
+}
+
 /** shared by every organization without standing offers (most of them) */
 const NO_OFFERS: ReadonlyMap<number, Offer> = new Map();
 

@@ -1,7 +1,7 @@
 /**
- * Guard rails for the yearly hazard pass: its inline draw streams must be seedrandom's alea streams, and its
- * shared-table shortcut for organizations on their stage's weights must give exactly the numbers of the
- * per-organization evaluation (seatUtility, advertisedPull) that it replaces.
+ * Guard rails for the engine's fast paths, each held to the straightforward computation it replaces: the
+ * draw streams (seedrandom's alea), the hazard pass's shared-table shortcut (seatUtility, advertisedPull),
+ * the contest table refresh (a full rebuild) and the reuse of the yearly choice index (a fresh one).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -28,6 +28,20 @@ describe('draw streams are seedrandom alea streams', () => {
         expect(s.uniform('vote', agent, year, extra)).toBe(first);
         for (let k = 1; k < n; k++) expect(mine()).toBe(ref());
       }), { numRuns: 300 });
+  });
+
+  it('KeyedUniform gives Streams.uniform of the same name, built from parts', () => {
+    const part = fc.oneof(fc.string({ maxLength: 8 }), fc.integer({ min: -3000, max: 3_000_000 }), fc.constantFrom(1e12, -7.5, 0));
+    fc.assert(fc.property(fc.nat(2 ** 32 - 1), fc.string({ maxLength: 10 }), fc.array(part, { maxLength: 6 }), fc.integer({ min: -500, max: 3000 }), (seed, prefix, parts, year) => {
+      const s = new Streams(seed);
+      const k = s.keyed('vote', prefix);
+      for (let rep = 0; rep < 2; rep++) {
+        k.begin();
+        for (const x of parts) { if (typeof x === 'number') k.int(x); else k.str(x); k.char(':'); }
+        k.char('/').int(year).char('/');
+        expect(k.uniform()).toBe(s.uniform('vote', prefix + parts.map((x) => `${x}:`).join(''), year));
+      }
+    }), { numRuns: 300 });
   });
 
   it('seedRow + drawRow (the organization rows) return the numbers of seedrandom.alea(key), in order, across calls', () => {
