@@ -18,7 +18,7 @@
  * world was built); the last line fits heap and peak RSS against organizations and cities by least squares.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -112,6 +112,21 @@ function childHeap(c: BenchCase, seed: number): unknown {
   };
 }
 
+/** CPU seconds so far of each thread of this process, by thread id (Linux /proc; empty elsewhere). */
+function threadCpu(): Map<number, number> {
+  const out = new Map<number, number>();
+  if (!existsSync('/proc/self/task')) return out;
+  const tick = 100; // USER_HZ: /proc reports clock ticks of 1/100 s on Linux
+  for (const t of readdirSync('/proc/self/task')) {
+    try {
+      const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(t), (Number(f[11]) + Number(f[12])) / tick);
+    } catch { /* the thread ended between listing and reading */ }
+  }
+  return out;
+}
+
 async function childSweep(workers: number, runs: number, scenario: string): Promise<unknown> {
   const { loadExperiment } = await import('../experiment/file.ts');
   const { runSweep } = await import('../experiment/runner.ts');
@@ -136,17 +151,32 @@ async function childSweep(workers: number, runs: number, scenario: string): Prom
       '',
     ].join('\n'));
     const plan = loadExperiment(file);
+    // Per-thread CPU, sampled every 50 ms (worker threads end when the sweep does: their last 50 ms may be missed).
+    const before = threadCpu();
+    const seen = new Map<number, number>();
+    const sample = () => { for (const [t, c] of threadCpu()) seen.set(t, Math.max(seen.get(t) ?? 0, c - (before.get(t) ?? 0))); };
+    const timer = setInterval(sample, 50);
     const c0 = cpuSeconds();
-    const elu0 = performance.eventLoopUtilization();
     const t0 = performance.now();
     const r = await runSweep(plan, { out: join(dir, 'out'), workers, quiet: true });
     const seconds = (performance.now() - t0) / 1000;
     const cpu = cpuSeconds() - c0;
-    const mainBusy = performance.eventLoopUtilization(elu0).active / 1000; // main thread: scheduling, journal, tables
+    clearInterval(timer);
+    sample();
     if (r.executed !== runs) throw new Error(`sweep ran ${r.executed} runs, expected ${runs}`);
+    // Threads: the main thread (scheduling, journal, tables), the `workers` busiest others (the sweep's worker
+    // threads), and the rest: V8's compiler and garbage-collector helpers, libuv and loader threads.
+    const main = seen.get(process.pid) ?? 0;
+    const others = [...seen].filter(([t]) => t !== process.pid).map(([, c]) => c).sort((a, b) => b - a);
+    const workerCpu = others.slice(0, workers);
+    const helperCpu = others.slice(workers).reduce((a, b) => a + b, 0);
     // cpuShare: cores this process actually got on average (a shared machine gives less than workers + main thread).
     // runSeconds: runSweep's own clock (start to last run journaled); the rest is writing the tables.
-    return { workers, runs, seconds, runsPerSecond: runs / seconds, runSeconds: r.seconds, tablesSeconds: seconds - r.seconds, mainThreadMsPerRun: (1000 * mainBusy) / runs, cpuSeconds: cpu, cpuMsPerRun: (1000 * cpu) / runs, cpuShare: cpu / seconds, peakRssMB: maxRssMB() };
+    return {
+      workers, runs, seconds, runsPerSecond: runs / seconds, runSeconds: r.seconds, tablesSeconds: seconds - r.seconds,
+      cpuSeconds: cpu, cpuMsPerRun: (1000 * cpu) / runs, cpuShare: cpu / seconds, peakRssMB: maxRssMB(),
+      mainThreadCpuSeconds: main, workerThreadsCpuSeconds: workerCpu.reduce((a, b) => a + b, 0), helperThreadsCpuSeconds: helperCpu,
+    };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -201,7 +231,8 @@ function sweepLine(repeat: number) {
     return [`workers${w}`, {
       runsPerSecond: spread(xs.map((m) => m.runsPerSecond), r1), seconds: spread(xs.map((m) => m.seconds)),
       runSeconds: spread(xs.map((m) => m.runSeconds)), tablesSeconds: spread(xs.map((m) => m.tablesSeconds)),
-      mainThreadMsPerRun: spread(xs.map((m) => m.mainThreadMsPerRun)),
+      mainThreadCpuSeconds: spread(xs.map((m) => m.mainThreadCpuSeconds)), workerThreadsCpuSeconds: spread(xs.map((m) => m.workerThreadsCpuSeconds)),
+      helperThreadsCpuSeconds: spread(xs.map((m) => m.helperThreadsCpuSeconds)),
       cpuMsPerRun: spread(xs.map((m) => m.cpuMsPerRun)), cpuShare: spread(xs.map((m) => m.cpuShare), (x) => +x.toFixed(2)),
       peakRssMB: r1(median(xs.map((m) => m.peakRssMB))),
     }];
