@@ -14,8 +14,9 @@
  *
  * World lines: wall time of `simulate`, peak RSS of the child, years, organizations, cities, reviews,
  * (organization, city) evaluations (logical: a fast-path review counts every city), relocations, ns per evaluation.
- * Scaling lines add the live heap at the last simulated year (after a forced GC, minus the heap before the
- * world was built); the last line fits heap and peak RSS against organizations and cities by least squares.
+ * Scaling lines add the live memory at the last simulated year (after a forced GC, JS heap plus typed-array
+ * buffers, minus both before the world was built); the last line fits live memory and peak RSS against
+ * organizations and cities by least squares.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -83,7 +84,7 @@ function childWorld(c: BenchCase, seed: number): unknown {
 }
 
 /**
- * Live heap of a running world: a recorder that, at the first city row of the last simulated year (the whole
+ * Live memory of a running world (JS heap and, separately, typed-array buffers): a recorder that, at the first city row of the last simulated year (the whole
  * world, its caches and scratch arrays reachable), forces a GC and reads heapUsed. The recorder makes the
  * engine build event and row objects, so this run is not timed.
  */
@@ -107,7 +108,8 @@ function childHeap(c: BenchCase, seed: number): unknown {
   const m = at as NodeJS.MemoryUsage;
   return {
     organizationsBuilt: orgs, liveHeapMB: (m.heapUsed - before.heapUsed) / 2 ** 20,
-    liveExternalMB: (m.external + m.arrayBuffers - before.external - before.arrayBuffers) / 2 ** 20,
+    // typed arrays' buffers live outside the JS heap (`external` includes `arrayBuffers`)
+    liveExternalMB: (m.external - before.external) / 2 ** 20,
     heapUsedMB: m.heapUsed / 2 ** 20, baseHeapMB: before.heapUsed / 2 ** 20,
   };
 }
@@ -274,32 +276,34 @@ function fit2(x1: number[], x2: number[], y: number[]) {
 }
 
 function scaling(repeat: number, seed: number) {
-  const rows: { c: BenchCase; heap: number; rss: number; wall: ReturnType<typeof spread>; orgs: number }[] = [];
+  const rows: { c: BenchCase; live: number; rss: number; wall: ReturnType<typeof spread>; orgs: number }[] = [];
   for (const c of SCALING) {
     const loadBefore = load();
     const t = Array.from({ length: repeat }, () => measure([c.name, '--seed', String(seed)]));
     const h = Array.from({ length: Math.min(repeat, 2) }, () => measure([c.name, '--seed', String(seed), '--measure', 'heap']));
-    const heap = median(h.map((m) => m.liveHeapMB));
+    // live memory of the world: JS heap plus the typed arrays' buffers
+    const liveOf = (m: Record<string, number>) => m.liveHeapMB + m.liveExternalMB;
+    const live = median(h.map(liveOf));
     const rss = median(t.map((m) => m.peakRssMB));
     const wall = spread(t.map((m) => m.wallSeconds));
-    rows.push({ c, heap, rss, wall, orgs: h[0].organizationsBuilt });
+    rows.push({ c, live, rss, wall, orgs: h[0].organizationsBuilt });
     out({
       case: 'scaling', size: c.name, organizations: h[0].organizationsBuilt, cities: c.cities, years: c.years, reviewShare: c.reviewShare ?? null,
-      liveHeapMB: r1(heap), liveHeapMinMB: r1(Math.min(...h.map((m) => m.liveHeapMB))), liveHeapMaxMB: r1(Math.max(...h.map((m) => m.liveHeapMB))),
-      liveExternalMB: r1(median(h.map((m) => m.liveExternalMB))),
+      liveMB: r1(live), liveMinMB: r1(Math.min(...h.map(liveOf))), liveMaxMB: r1(Math.max(...h.map(liveOf))),
+      liveHeapMB: r1(median(h.map((m) => m.liveHeapMB))), liveExternalMB: r1(median(h.map((m) => m.liveExternalMB))),
       peakRssMB: r1(rss), peakRssMinMB: r1(Math.min(...t.map((m) => m.peakRssMB))), peakRssMaxMB: r1(Math.max(...t.map((m) => m.peakRssMB))),
       wallSeconds: wall.median, wallMin: wall.min, wallMax: wall.max, reviews: t[0].reviews, evaluations: t[0].evaluations,
       repeats: repeat, load: [loadBefore, load()],
     });
   }
   const x1 = rows.map((r) => r.orgs), x2 = rows.map((r) => r.c.cities);
-  const fh = fit2(x1, x2, rows.map((r) => r.heap * 2 ** 20));
+  const fh = fit2(x1, x2, rows.map((r) => r.live * 2 ** 20));
   const fr = fit2(x1, x2, rows.map((r) => r.rss * 2 ** 20));
   out({
     case: 'scaling-fit', model: 'bytes = intercept + perOrganization x organizations + perCity x cities (least squares over the sizes above)',
-    heap: { interceptMB: r1(fh.a / 2 ** 20), bytesPerOrganization: Math.round(fh.b), bytesPerCity: Math.round(fh.c), r2: +fh.r2.toFixed(4) },
+    live: { interceptMB: r1(fh.a / 2 ** 20), bytesPerOrganization: Math.round(fh.b), bytesPerCity: Math.round(fh.c), r2: +fh.r2.toFixed(4) },
     peakRss: { interceptMB: r1(fr.a / 2 ** 20), bytesPerOrganization: Math.round(fr.b), bytesPerCity: Math.round(fr.c), r2: +fr.r2.toFixed(4) },
-    heapResidualsMB: Object.fromEntries(rows.map((r, i) => [r.c.name, r1(r.heap - fh.pred[i] / 2 ** 20)])),
+    liveResidualsMB: Object.fromEntries(rows.map((r, i) => [r.c.name, r1(r.live - fh.pred[i] / 2 ** 20)])),
     peakRssResidualsMB: Object.fromEntries(rows.map((r, i) => [r.c.name, r1(r.rss - fr.pred[i] / 2 ** 20)])),
   });
 }
