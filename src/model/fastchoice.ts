@@ -235,13 +235,14 @@ export class ChoiceIndex {
   private bestExcept(sd: StageDomain, o: OrgState, offers: ReadonlyMap<number, number>, except: number, a: number, b: number): { city: number; u: number } {
     const p = this.w.params;
     let city = -1, u = -Infinity;
-    const skip = (c: number) => c === o.seat || c === except || offers.has(c);
+    const seat = o.seat;
+    // (no closure for the exclusion test: this runs for every review)
     for (let j = 0; j < this.groupGrant.length; j++) {
       let pick = -1;
-      for (let q = 3 * j; q < 3 * j + 3; q++) { const c = sd.top[q]; if (c >= 0 && !skip(c)) { pick = c; break; } }
+      for (let q = 3 * j; q < 3 * j + 3; q++) { const c = sd.top[q]; if (c >= 0 && c !== seat && c !== except && !offers.has(c)) { pick = c; break; } }
       if (pick < 0 && sd.top[3 * j + 2] >= 0) {
         // every cached leader is excluded: scan the group
-        for (let c = 0; c < sd.v.length; c++) if (this.groupOf[c] === j && !skip(c) && (pick < 0 || sd.v[c] > sd.v[pick])) pick = c;
+        for (let c = 0; c < sd.v.length; c++) if (this.groupOf[c] === j && c !== seat && c !== except && !offers.has(c) && (pick < 0 || sd.v[c] > sd.v[pick])) pick = c;
       }
       if (pick < 0) continue;
       const x = sd.v[pick] - a * h(this.groupGrant[j], p) - b;

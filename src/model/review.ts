@@ -49,6 +49,11 @@ export function reviewReference(w: World, t: CityTable, o: OrgState, weights: We
   };
 }
 
+/** The evaluation of city ci for the record: the seat's own, or a move there under the terms on offer. */
+function evalAt(w: World, t: CityTable, o: OrgState, weights: Weights, seatEval: Evaluation, ci: number): Evaluation {
+  return ci === o.seat ? seatEval : evaluate(w, t, o, w.cities[ci], weights, 'move', destinationTerms(w, o, ci));
+}
+
 /** Fast exact path; falls back to the reference when the organization has its own weight profile or grants are too varied. */
 export function reviewFast(w: World, t: CityTable, idx: ChoiceIndex, o: OrgState, weights: Weights, stageIndex: number, seatEval: Evaluation, u1: number, u2: number): ReviewDecision {
   if (o.ownWeights || !idx.usable) return reviewReference(w, t, o, weights, seatEval, u1, u2);
@@ -62,10 +67,9 @@ export function reviewFast(w: World, t: CityTable, idx: ChoiceIndex, o: OrgState
   }
   const d = idx.decide(o, stageIndex, seatEval.utility, offers, u1, u2);
   if (!d) return reviewReference(w, t, o, weights, seatEval, u1, u2);
-  const evalAt = (ci: number) => (ci === o.seat ? seatEval : evaluate(w, t, o, w.cities[ci], weights, 'move', destinationTerms(w, o, ci)));
-  const chosen = d.choice < 0 ? seatEval : evalAt(d.choice);
+  const chosen = d.choice < 0 ? seatEval : evalAt(w, t, o, weights, seatEval, d.choice);
   return {
-    choice: d.choice, probability: d.probability, chosen, runnerUp: d.runnerUp >= 0 ? evalAt(d.runnerUp) : null,
+    choice: d.choice, probability: d.probability, chosen, runnerUp: d.runnerUp >= 0 ? evalAt(w, t, o, weights, seatEval, d.runnerUp) : null,
     terms: d.choice < 0 ? null : destinationTerms(w, o, d.choice), evaluations: w.cities.length - 1,
   };
 }
