@@ -39,7 +39,7 @@ class TableWriter {
   readonly files: string[] = [];
   private tmp: string[] = [];
 
-  constructor(private dir: string, private base: string, private columns: Col[], parquet: boolean) {
+  constructor(private dir: string, base: string, private columns: Col[], parquet: boolean) {
     const csvTmp = join(dir, `.${base}.csv.tmp`);
     this.csvFd = openSync(csvTmp, 'w');
     this.tmp.push(csvTmp);

@@ -22,7 +22,6 @@ export interface ContestOutcome {
 /** The candidates and their evaluations; with `withNotes` false, the bid notes (formatted text) are not made. */
 export function contestCandidates(w: World, t: CityTable, def: ContestDef, o: OrgState, weights: Weights, withNotes = true): { list: ContestCandidate[]; notes: ContestOutcome['notes'] } {
   const notes: ContestOutcome['notes'] = [];
-  const p = w.params;
   const invited = def.candidates ? [...new Set(def.candidates)].map((id) => w.cityIndex.get(id)!) : w.cities.map((c) => c.idx);
   invited.sort((a, b) => a - b);
   const list: ContestCandidate[] = [];

@@ -12,7 +12,7 @@ import { buildAdverts, buildCityTable, evaluate, refreshCounts, seatTable, terms
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
-import { arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { arrayOf, makeCity, makeOrg, OrgTable, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';

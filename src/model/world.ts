@@ -57,7 +57,7 @@ export interface CityState {
 }
 
 /**
- * Per-organization state read every year by every organization (the yearly hazard pass, the cities' lever
+ * Per-organization state read every year for every organization (the yearly hazard pass, the cities' lever
  * costs, the counts): a struct of typed arrays indexed by organization, so those passes read contiguous memory
  * instead of one heap object per organization. `OrgState` objects are views on one row (their accessors read
  * and write these arrays); code off the hot paths uses them, the yearly passes index the arrays directly.
