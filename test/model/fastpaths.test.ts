@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { buildWorld } from '../../src/model/engine.ts';
+import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
 import { citiesAct, hostedLists } from '../../src/model/cities.ts';
 import { buildAdverts, buildCityTable, refreshCounts, seatTable } from '../../src/model/scoring.ts';
 import { ChoiceIndex } from '../../src/model/fastchoice.ts';
@@ -157,5 +157,32 @@ describe('contest table refresh', () => {
           expect(Array.from(t[k])).toEqual(Array.from(fresh[k]));
         }
       }), { numRuns: 60 });
+  });
+});
+
+describe('organization table', () => {
+  it('keeps every row when it grows, and a run whose foundings outgrow it stays consistent', () => {
+    // The table doubles its arrays as organizations are founded; rows must survive every doubling.
+    const sc = parseScenario(JSON.stringify({ name: 'grow', start: 2000, years: 12, seed: 4, population: { cities: 6, organizations: 3 },
+      parameters: { foundings: { rate: 12 } } }), 'grow.json');
+    const w = buildWorld(sc);
+    const T = w.table;
+    const before = T.seat.length;
+    for (let i = 0; i < 100; i++) {
+      const k = T.add();
+      T.seat[k] = k % 7; T.staff[k] = 0.5 + k; T.rng[4 * k + 3] = k;
+    }
+    expect(T.seat.length).toBeGreaterThan(before);
+    for (let k = T.size - 100; k < T.size; k++) { expect(T.seat[k]).toBe(k % 7); expect(T.staff[k]).toBe(0.5 + k); expect(T.rng[4 * k + 3]).toBe(k); }
+
+    const years: OrgYearRecord[] = [];
+    const rec: Recorder = { event() {}, cityYear() {}, orgYear: (r) => years.push(r) };
+    const summary = simulate(sc, { recorder: rec });
+    expect(summary.foundings).toBeGreaterThan(60); // far past the first capacities (16, 32, 64)
+    expect(summary.organizations).toBe(3 + summary.foundings);
+    const last = years.filter((r) => r.year === 2011);
+    expect(last).toHaveLength(summary.organizations);
+    for (const r of last) { expect(r.seat).toMatch(/^syn_city_/); expect(r.staff).toBeGreaterThan(0); }
+    expect(simulate(sc)).toEqual(summary);
   });
 });
