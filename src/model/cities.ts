@@ -4,7 +4,7 @@
  */
 import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
-import { NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
+import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import { resourcesScore } from './scoring.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
@@ -20,13 +20,8 @@ export function termsCost(c: CityState, staff: number, t: Terms, p: Params): num
 
 export function offerTerms(o: Offer): Terms {
   const term = o.term ?? 1;
-  return {
-    freeOffices: o.freeOffices ?? 0,
-    // One-off money (a building, a fit-out) counts as an operating subsidy spread over the offer's term.
-    subsidyMusd: (o.subsidyMusd ?? 0) + (o.oneOffMusd ?? 0) / term,
-    taxExemption: o.taxExemption ?? 0,
-    grantMusdPerStaff: o.relocationGrantMusdPerStaff ?? 0,
-  };
+  // One-off money (a building, a fit-out) counts as an operating subsidy spread over the offer's term.
+  return makeTerms(o.freeOffices ?? 0, (o.subsidyMusd ?? 0) + (o.oneOffMusd ?? 0) / term, o.taxExemption ?? 0, o.relocationGrantMusdPerStaff ?? 0);
 }
 
 function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
@@ -118,7 +113,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     if (c.def.strategy === 'fixed') {
       const l = leversForYear(c, w.year);
       if (l.targets) { c.targets.fill(0); for (const d of l.targets) { const k = w.domainIndex.get(d); if (k !== undefined) c.targets[k] = 1; } }
-      levels = { freeOffices: l.freeOffices ?? 0, subsidyMusd: l.operatingSubsidyMusd ?? 0, taxExemption: l.taxExemption ?? 0, grantMusdPerStaff: l.relocationGrantMusdPerStaff ?? 0 };
+      levels = makeTerms(l.freeOffices ?? 0, l.operatingSubsidyMusd ?? 0, l.taxExemption ?? 0, l.relocationGrantMusdPerStaff ?? 0);
       schools = l.schoolsMusd ?? 0;
       security = l.securityMusd ?? 0;
       for (const [d, v] of Object.entries(l.leadershipMusd ?? {})) { const k = w.domainIndex.get(d); if (k !== undefined) leadership[k] += v; }
@@ -137,12 +132,12 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       }
       const refOffice = tOffice + officeCostMusd(c, p.levers.refStaff, p);
       const refTax = p.levers.taxCostPerStaffMusd * (tStaff + p.levers.refStaff);
-      levels = {
-        freeOffices: refOffice > 0 ? Math.min(1, cash * p.strategy.cashFreeOffices / refOffice) : 1,
-        taxExemption: Math.min(1, cash * p.strategy.cashTax / refTax),
-        subsidyMusd: cash * p.strategy.cashSubsidy / (tCount + 1),
-        grantMusdPerStaff: p.strategy.bidGrantMusdPerStaff,
-      };
+      levels = makeTerms(
+        refOffice > 0 ? Math.min(1, cash * p.strategy.cashFreeOffices / refOffice) : 1, // free offices
+        cash * p.strategy.cashSubsidy / (tCount + 1), // operating subsidy
+        Math.min(1, cash * p.strategy.cashTax / refTax), // tax exemption
+        p.strategy.bidGrantMusdPerStaff,
+      );
       schools = a.schools * free;
       security = a.security * free;
       const ld = (c.leadershipDomains ??= leadershipDomains(c, w));
@@ -172,13 +167,13 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       // Hard budget limit: every discretionary lever is scaled by the same factor.
       const f = free / planned;
       notes.push({ city: c.idx, type: 'budget_limit', detail: `planned ${planned.toFixed(3)} exceeds free budget ${free.toFixed(3)}; levers scaled by ${f.toFixed(3)}`, value: f });
-      levels = { ...scaleTerms(levels, f), grantMusdPerStaff: levels.grantMusdPerStaff };
+      levels = makeTerms(levels.freeOffices * f, levels.subsidyMusd * f, levels.taxExemption * f, levels.grantMusdPerStaff);
       parts.freeOffices *= f; parts.taxExemption *= f; parts.subsidy *= f;
       schools *= f; security *= f; for (let k = 0; k < nd; k++) leadership[k] *= f;
       general *= f; invest *= f;
     }
     c.levels = levels;
-    c.untargeted = { ...NO_TERMS, grantMusdPerStaff: levels.grantMusdPerStaff };
+    c.untargeted = makeTerms(0, 0, 0, levels.grantMusdPerStaff);
     c.spend.freeOffices = parts.freeOffices;
     c.spend.taxExemption = parts.taxExemption;
     c.spend.subsidy = parts.subsidy;
@@ -243,7 +238,7 @@ export function creditArrival(c: CityState, o: OrgState, w: Weights, terms: Term
 }
 
 export function scaleTerms(t: Terms, f: number): Terms {
-  return { freeOffices: t.freeOffices * f, subsidyMusd: t.subsidyMusd * f, taxExemption: t.taxExemption * f, grantMusdPerStaff: t.grantMusdPerStaff * f };
+  return makeTerms(t.freeOffices * f, t.subsidyMusd * f, t.taxExemption * f, t.grantMusdPerStaff * f);
 }
 
 /** The offer a city makes in an open contest, by its strategy; null when it does not bid. */

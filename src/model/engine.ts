@@ -12,7 +12,7 @@ import { buildAdverts, buildCityTable, evaluate, refreshCounts, seatTable, terms
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
-import { arrayOf, makeCity, makeOrg, OrgTable, STAGE_NAMES, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { arrayOf, makeCity, makeOrg, OrgTable, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -463,11 +463,11 @@ class Run {
 
   private commit(o: OrgState, ci: number, offer: Won['offer'], source: string, year: number): void {
     const c = this.w.cities[ci];
-    const terms = offerTerms({ ...offer, oneOffMusd: 0 });
+    const t = offerTerms({ ...offer, oneOffMusd: 0 });
     const term = offer.term ?? 1;
     // A new agreement replaces any earlier one between the same organization and city.
     c.commitments = c.commitments.filter((x) => x.org !== o.idx);
-    const cm = { org: o.idx, city: ci, until: year + term, terms: { ...terms, grantMusdPerStaff: 0 }, source };
+    const cm = { org: o.idx, city: ci, until: year + term, terms: makeTerms(t.freeOffices, t.subsidyMusd, t.taxExemption, 0), source };
     c.commitments.push(cm);
     o.commitment = cm;
     const oneOff = Math.min(offer.oneOffMusd ?? 0, c.budgetLeft);

@@ -4,7 +4,7 @@
  * its own terms and its moving cost are evaluated per (organization, city) pair.
  */
 import type { Params } from './params.ts';
-import type { CityState, OrgState, Terms, World } from './world.ts';
+import { makeTerms, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import type { Weights } from '../scenario/schema.ts';
 
 export interface CityTable {
@@ -121,12 +121,8 @@ export function termsFor(c: CityState, o: OrgState, extra?: Partial<Terms>): Ter
 }
 
 export function maxTerms(a: Terms, b: Partial<Terms>): Terms {
-  return {
-    freeOffices: Math.max(a.freeOffices, b.freeOffices ?? 0),
-    subsidyMusd: Math.max(a.subsidyMusd, b.subsidyMusd ?? 0),
-    taxExemption: Math.max(a.taxExemption, b.taxExemption ?? 0),
-    grantMusdPerStaff: Math.max(a.grantMusdPerStaff, b.grantMusdPerStaff ?? 0),
-  };
+  return makeTerms(Math.max(a.freeOffices, b.freeOffices ?? 0), Math.max(a.subsidyMusd, b.subsidyMusd ?? 0),
+    Math.max(a.taxExemption, b.taxExemption ?? 0), Math.max(a.grantMusdPerStaff, b.grantMusdPerStaff ?? 0));
 }
 
 /** Utility loss of moving to a city that pays `grantMusdPerStaff` per staff member. */

@@ -10,7 +10,14 @@ export type Lever = (typeof LEVERS)[number];
 
 /** Yearly terms an organization enjoys in a city: the general levers, a commitment, or an offer. */
 export interface Terms { freeOffices: number; subsidyMusd: number; taxExemption: number; grantMusdPerStaff: number }
-export const NO_TERMS: Terms = { freeOffices: 0, subsidyMusd: 0, taxExemption: 0, grantMusdPerStaff: 0 };
+/**
+ * Every Terms object is made here, so that all have one shape (property order) for V8: code that reads terms
+ * then sees a single object layout instead of meeting new ones mid-run and being recompiled.
+ */
+export function makeTerms(freeOffices: number, subsidyMusd: number, taxExemption: number, grantMusdPerStaff: number): Terms {
+  return { freeOffices, subsidyMusd, taxExemption, grantMusdPerStaff };
+}
+export const NO_TERMS: Terms = makeTerms(0, 0, 0, 0);
 
 export interface Commitment { org: number; city: number; until: number; terms: Terms; source: string }
 
@@ -232,8 +239,8 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
     pipeSchools: [], pipeSecurity: [], pipeLeadership: [],
     allocation: null,
     commitments: [],
-    levels: { ...NO_TERMS },
-    untargeted: { ...NO_TERMS },
+    levels: makeTerms(0, 0, 0, 0),
+    untargeted: makeTerms(0, 0, 0, 0),
     targets: new Uint8Array(nd).fill(1),
     budgetLeft: 0,
     spend: emptySpend(),
