@@ -14,7 +14,7 @@
  */
 import type { Params } from './params.ts';
 import type { CityTable } from './scoring.ts';
-import { STAGES } from './scoring.ts';
+import { STAGES, weightedValue } from './scoring.ts';
 import type { OrgState, World } from './world.ts';
 
 export const MAX_GROUPS = 8;
@@ -90,8 +90,7 @@ export class ChoiceIndex {
       const i = c.idx * t.nDomains + k;
       // resources under the general terms (no cash levers for an untargeted domain; the grant does not enter)
       const r = c.targets[k] ? t.resourcesTargeted[c.idx] : t.resourcesUntargeted[c.idx];
-      const u = sw.security * t.security[c.idx] + sw.resources * r + sw.operations * t.operations[c.idx] + sw.values * t.values[i]
-        + p.choice.clusterWeight * t.pull[i];
+      const u = weightedValue(sw, t, c.idx, i, r, t.pull[i], p);
       v[c.idx] = u;
       const j = groupOf[c.idx];
       if (u > vBest[j]) vBest[j] = u;

@@ -81,19 +81,17 @@ export function drawRow(state: Float64Array, row: number, out: Float64Array): vo
 /** A stream as a function: each call returns the next uniform. */
 function streamOf(key: string): Stream {
   const st = new Float64Array(4);
+  const one = new Float64Array(1);
   seedRow(st, 0, key);
-  return () => {
-    const t = 2091639 * st[0] + st[3] * FRAC;
-    st[0] = st[1]; st[1] = st[2];
-    st[3] = t | 0;
-    return (st[2] = t - st[3]);
-  };
+  return () => { drawRow(st, 0, one); return one[0]; };
 }
 
-/** The first uniform of the stream named `key`, without making the stream. */
-function firstOf(key: string): number {
-  MASH[0] = START.n;
-  let s0 = START.s0 - mash(key); if (s0 < 0) s0 += 1; // s1 and s2 do not enter the first draw
+/**
+ * The first uniform of a stream whose name left Mash in state `n` after its first pass: only s0 (and the
+ * initial carry 1) enter the first draw, so the second and third passes of seeding are not needed.
+ */
+function firstUniform(n: number): number {
+  let s0 = START.s0 - (n >>> 0) * FRAC; if (s0 < 0) s0 += 1;
   const t = 2091639 * s0 + FRAC;
   return t - (t | 0);
 }
@@ -121,11 +119,7 @@ export class KeyedUniform {
     return this;
   }
   /** The first uniform of the stream whose whole name has now been hashed. */
-  uniform(): number {
-    let s0 = START.s0 - (this.n >>> 0) * FRAC; if (s0 < 0) s0 += 1;
-    const t = 2091639 * s0 + FRAC;
-    return t - (t | 0);
-  }
+  uniform(): number { return firstUniform(this.n); }
 }
 
 export class Streams {
@@ -148,7 +142,7 @@ export class Streams {
 
   /** The first uniform draw in [0, 1) of a keyed stream. */
   uniform(purpose: Purpose, agent: string, year: number, extra = ''): number {
-    return firstOf(this.key(purpose, agent, year, extra));
+    return firstUniform(mashString(START.n, this.key(purpose, agent, year, extra)));
   }
 }
 

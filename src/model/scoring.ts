@@ -62,6 +62,16 @@ export function clusterPull(n: number, p: Params): number {
 }
 
 /**
+ * Driver weights times the city's driver scores, plus the cluster pull: the utility of city `ci` for an
+ * organization of domain slot `i` (ci * nDomains + domain) under resources score `r`, before moving costs and
+ * the stay bonus. One expression for the seat utility, the seat table, the adverts and the choice index, so
+ * that their numbers agree to the last bit.
+ */
+export function weightedValue(wt: Weights, t: CityTable, ci: number, i: number, r: number, pull: number, p: Params): number {
+  return wt.security * t.security[ci] + wt.resources * r + wt.operations * t.operations[ci] + wt.values * t.values[i] + p.choice.clusterWeight * pull;
+}
+
+/**
  * The city-side components of this moment. With `into` (a table of the same world), its arrays are
  * overwritten and returned instead of allocating new ones: the engine rebuilds the table every year and
  * before every contest, and small runs spent much of their time allocating it.
@@ -171,8 +181,7 @@ export function seatUtility(w: World, t: CityTable, o: OrgState, c: CityState, w
   const i = c.idx * t.nDomains + o.domain;
   const r = terms === c.levels ? t.resourcesTargeted[c.idx] : terms === c.untargeted ? t.resourcesUntargeted[c.idx]
     : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
-  return weights.security * t.security[c.idx] + weights.resources * r
-    + weights.operations * t.operations[c.idx] + weights.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
+  return weightedValue(weights, t, c.idx, i, r, t.pullSelf[i], p);
 }
 
 /**
@@ -191,8 +200,7 @@ export function seatTable(w: World, t: CityTable, into?: Float64Array): Float64A
       for (let k = 0; k < nd; k++) {
         const i = ci * nd + k;
         const r = c.targets[k] ? t.resourcesTargeted[ci] : t.resourcesUntargeted[ci];
-        out[(si * nc + ci) * nd + k] = sw.security * t.security[ci] + sw.resources * r
-          + sw.operations * t.operations[ci] + sw.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
+        out[(si * nc + ci) * nd + k] = weightedValue(sw, t, ci, i, r, t.pullSelf[i], p);
       }
     }
   }
@@ -253,8 +261,7 @@ export function buildAdverts(w: World, t: CityTable, into?: Adverts): Adverts {
       for (let k = 0; k < nd; k++) {
         if (!c.targets[k]) continue;
         const i = c.idx * nd + k;
-        const u = sw.security * t.security[c.idx] + sw.resources * r + sw.operations * t.operations[c.idx] + sw.values * t.values[i]
-          + p.choice.clusterWeight * t.pull[i];
+        const u = weightedValue(sw, t, c.idx, i, r, t.pull[i], p);
         const j = si * nd + k;
         if (u > a.best[j]) {
           a.second[j] = a.best[j]; a.secondCity[j] = a.bestCity[j]; a.grant2[j] = a.grant[j];
@@ -276,8 +283,7 @@ export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, 
   const i = o.seat * nd + o.domain;
   const r = terms === c.levels ? t.resourcesTargeted[o.seat] : terms === c.untargeted ? t.resourcesUntargeted[o.seat]
     : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
-  const seat = sw.security * t.security[o.seat] + sw.resources * r
-    + sw.operations * t.operations[o.seat] + sw.values * t.values[i] + p.choice.clusterWeight * t.pullSelf[i];
+  const seat = weightedValue(sw, t, o.seat, i, r, t.pullSelf[i], p);
   return Math.max(0, u - seat);
 }
 
