@@ -17,7 +17,7 @@ export class MetricRecorder implements Recorder {
   /** Optional second recorder (per-run detail files). */
   constructor(private specs: MetricSpec[], private tee?: Recorder) {
     const cities = [...new Set(specs.flatMap((s) => (s.kind === 'cityYear' ? [s.city] : [])))];
-    this.wants = tee ? tee.wants : { events: ['contest_result'], details: false, orgYears: false, cityYears: cities };
+    this.wants = tee ? tee.wants : { events: ['contest_result'], orgYears: false, cityYears: cities };
   }
 
   begin(info: { domains: string[]; cities: string[]; orgs: string[] }): void {

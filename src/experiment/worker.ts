@@ -83,7 +83,7 @@ export function runOddsTask(t: OddsTask): OddsOutcome[] {
     const out: OddsOutcome = { winner: null, runnerUp: null, decisive: null, candidates: [] };
     const cands = new Set<string>();
     const rec: Recorder = {
-      wants: { events: ['bid', 'vote_round', 'contest_result'], details: false, orgYears: false, cityYears: [] },
+      wants: { events: ['bid', 'vote_round', 'contest_result'], orgYears: false, cityYears: [] },
       event: (e) => {
         if (e.contest !== t.contest) return;
         if (e.type === 'bid' && e.city) cands.add(e.city);

@@ -12,7 +12,7 @@ import { buildAdverts, buildCityTable, evaluate, refreshCounts, seatTable, terms
 import { ChoiceIndex } from './fastchoice.ts';
 import { reviewFast } from './review.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
-import { arrayOf, makeCity, makeOrg, OrgTable, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -71,11 +71,10 @@ export interface Recorder {
   /**
    * What the recorder reads, when it reads less than everything: a sweep extracts a few metrics from each of
    * thousands of runs, and building the records it skips was a large part of a small run's time. Omitted
-   * fields mean everything. `events`: the event types `event` receives; `details`: the events of each seat
-   * review (review, veto, relocation after a review); `orgYears`: org-year records; `cityYears`: the city ids
-   * whose city-year records are built.
+   * fields mean everything. `events`: the event types `event` receives (events of other types are not even
+   * built); `orgYears`: org-year records; `cityYears`: the city ids whose city-year records are built.
    */
-  wants?: { events?: readonly EventType[]; details?: boolean; orgYears?: boolean; cityYears?: readonly string[] };
+  wants?: { events?: readonly EventType[]; orgYears?: boolean; cityYears?: readonly string[] };
   begin?(info: { domains: string[]; cities: string[]; orgs: string[] }): void;
   event(e: EventRecord): void;
   cityYear(r: CityYearRecord): void;
@@ -189,9 +188,9 @@ class Run {
   readonly end: number;
   readonly streams: Streams;
   readonly rec: Recorder;
-  /** review events, org-year records, and the cities whose city-year records are built (see Recorder.wants) */
-  private readonly details: boolean;
-  /** event types the recorder reads (null: all) */
+  /** a recorder was given; the event types it reads (null: all); org-year records; the cities whose city-year
+   * records are built (see Recorder.wants) */
+  private readonly recording: boolean;
   private readonly eventTypes: ReadonlySet<EventType> | null;
   private readonly orgRecords: boolean;
   private readonly cityRecords: Uint8Array | null;
@@ -210,9 +209,8 @@ class Run {
   private table!: CityTable;
   private adverts: Adverts | undefined;
   private seatU: Float64Array | undefined;
-  /** this year's hazard-pass values per organization (for the org-year records) and how many it covered */
+  /** this year's hazard-pass values per organization (for the org-year records) */
   private trace: HazardTrace | null = null;
-  private traced = 0;
 
   constructor(sc: Scenario, opts: RunOptions) {
     this.rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
@@ -220,9 +218,8 @@ class Run {
     this.seed = opts.seed ?? sc.seed;
     this.end = sc.start + (opts.years ?? sc.years);
     const w = (this.w = buildWorld(sc, this.seed));
-    const recording = opts.recorder !== undefined, wants = opts.recorder?.wants;
+    const recording = (this.recording = opts.recorder !== undefined), wants = opts.recorder?.wants;
     this.eventTypes = wants?.events ? new Set(wants.events) : null;
-    this.details = recording && wants?.details !== false;
     this.orgRecords = recording && wants?.orgYears !== false;
     const only = wants?.cityYears ? new Set(wants.cityYears) : null;
     this.cityRecords = recording && (!only || only.size) ? Uint8Array.from(w.cities, (c) => (!only || only.has(c.def.id) ? 1 : 0)) : null;
@@ -241,6 +238,8 @@ class Run {
   }
 
   private emit(e: EventRecord): void { if (!this.eventTypes || this.eventTypes.has(e.type)) this.rec.event(e); }
+  /** Whether events of this type reach a recorder (so that the costly ones are built only then). */
+  private wanted(type: EventType): boolean { return this.recording && (!this.eventTypes || this.eventTypes.has(type)); }
   private cid(i: number): string { return this.w.cities[i].def.id; }
 
   step(year: number): void {
@@ -327,12 +326,12 @@ class Run {
 
   /** 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after). */
   private reviews(year: number, inContest: Set<number>): Pending[] {
-    const { w, p, table, reviewers, details } = this;
+    const { w, p, table, reviewers } = this;
     const pending: Pending[] = [];
     const adverts = (this.adverts = buildAdverts(w, table, this.adverts));
     const choiceIndex = this.choiceIndex ??= new ChoiceIndex(w, table);
     choiceIndex.reset(table);
-    const nOrgs = (this.traced = w.table.size);
+    const nOrgs = w.table.size;
     const trace = (this.trace = this.orgRecords ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null);
     const seatU = (this.seatU = seatTable(w, table, this.seatU));
     hazardPass(w, table, adverts, seatU, year, inContest, this.streams, this.ageAnchor, reviewers, trace);
@@ -350,15 +349,15 @@ class Run {
       const { chosen, runnerUp, probability } = d;
       o.refUtility = us;
       if (d.choice < 0) {
-        if (details) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        if (this.wanted('review')) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
       if (o.def.veto > 0 && vetoDraw < o.def.veto) {
         this.counters.vetoes++;
-        if (details) this.emit({ year, type: 'veto', org: o.def.id, city: this.cid(o.seat), from: this.cid(o.seat), to: this.cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        if (this.wanted('veto')) this.emit({ year, type: 'veto', org: o.def.id, city: this.cid(o.seat), from: this.cid(o.seat), to: this.cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
         continue;
       }
-      if (details) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+      if (this.wanted('review')) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
       pending.push({ o, to: chosen.city, terms: d.terms!, choice: chosen, runnerUp, probability, weights });
     }
     return pending;
@@ -380,7 +379,7 @@ class Run {
       this.arrive(m.o, m.to, m.terms, won, year);
       moved.add(m.o.idx);
       this.counters.relocations++; this.perCity[m.to].arrivals++; this.perCity[from].departures++;
-      if (this.details) this.emit({ year, type: 'relocation', org: m.o.def.id, city: this.cid(m.to), from: this.cid(from), to: this.cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+      if (this.wanted('relocation')) this.emit({ year, type: 'relocation', org: m.o.def.id, city: this.cid(m.to), from: this.cid(from), to: this.cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
     }
   }
 
@@ -392,7 +391,7 @@ class Run {
       recount(w);
       refreshCounts(w, this.table);
       this.counters.contests++;
-      const withNotes = !this.eventTypes || this.eventTypes.has('bid') || this.eventTypes.has('bid_scaled');
+      const withNotes = this.wanted('bid') || this.wanted('bid_scaled');
       const out: ContestOutcome = runContest(w, this.table, def, o, this.streams, withNotes);
       for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
       for (const r of out.rounds) {
@@ -445,13 +444,12 @@ class Run {
     }
     // Shocks act at full size in their year and recover from the next.
     for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
-    const T = w.table, trace = this.trace, nOrgs = this.traced, staffYears = this.staffYears;
+    const T = w.table, trace = this.trace, nOrgs = trace ? trace.hazard.length : 0, staffYears = this.staffYears;
     const growth = [1 + p.growth.founding, 1 + p.growth.growth, 1 + p.growth.mature];
-    const fy = p.stages.foundingYears, ma = p.stages.matureAge;
     for (let k = 0; k < T.size; k++) {
       if (!T.active[k]) continue;
       const age = year - T.founded[k];
-      const si = age < fy ? 0 : age < ma ? 1 : 2;
+      const si = stageIndex(age, p);
       const seat = T.seat[k];
       if (orgRecords) rec.orgYear({ year, org: w.orgs[k].def.id, seat: this.cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
         seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });

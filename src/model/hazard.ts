@@ -7,7 +7,7 @@
 import { offerTerms } from './cities.ts';
 import { drawRow, seedRow, type Streams } from './rng.ts';
 import { advertisedBest, advertisedPull, evaluate, seatUtility, termsFor, type Adverts, type CityTable } from './scoring.ts';
-import { weightsAt, type World } from './world.ts';
+import { stageIndex, weightsAt, type World } from './world.ts';
 
 /** Organizations that review this year, in organization order, with what the review needs. */
 export interface Reviewers {
@@ -39,7 +39,7 @@ export function hazardPass(w: World, t: CityTable, adverts: Adverts, seatU: Floa
   const plain = T.plain, committed = T.committed, domains = T.domain, refU = T.refUtility, stress = T.stress, trigger = T.trigger;
   const seeded = T.seeded, rng = T.rng;
   const nOrgs = T.size, nc = w.cities.length, nd = w.domains.length;
-  const fy = p.stages.foundingYears, ma = p.stages.matureAge, rv = p.review;
+  const rv = p.review;
   const anchorMax = p.anchor.max, ageWeight = p.anchor.ageWeight, localWeight = p.anchor.localWeight;
   const block = BLOCK;
   out.n = 0; out.org.length = 0; out.stage.length = 0; out.seatUtility.length = 0; out.u1.length = 0; out.u2.length = 0; out.veto.length = 0;
@@ -52,7 +52,7 @@ export function hazardPass(w: World, t: CityTable, adverts: Adverts, seatU: Floa
     drawRow(rng, i, block);
     if (inContest.size && inContest.has(i)) continue;
     const age = year - founded[i];
-    const stageIdx = age < fy ? 0 : age < ma ? 1 : 2;
+    const stageIdx = stageIndex(age, p);
     const localShare = locals[i];
     let us: number, courting: number;
     if (plain[i] && !committed[i]) {

@@ -175,12 +175,17 @@ export function evaluate(w: World, t: CityTable, o: OrgState, c: CityState, weig
   return { city: c.idx, security, resources, operations, values, cluster, moveCost: mc, utility };
 }
 
+/** The resources score of city c under `terms`: from the table when they are the city's general terms. */
+function resourcesUnder(t: CityTable, c: CityState, terms: Terms, p: Params): number {
+  return terms === c.levels ? t.resourcesTargeted[c.idx] : terms === c.untargeted ? t.resourcesUntargeted[c.idx]
+    : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
+}
+
 /** The seat's utility without the stay bonus, as a number (the hot path of the yearly hazard). */
 export function seatUtility(w: World, t: CityTable, o: OrgState, c: CityState, weights: Weights, terms: Terms): number {
   const p = w.params;
   const i = c.idx * t.nDomains + o.domain;
-  const r = terms === c.levels ? t.resourcesTargeted[c.idx] : terms === c.untargeted ? t.resourcesUntargeted[c.idx]
-    : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
+  const r = resourcesUnder(t, c, terms, p);
   return weightedValue(weights, t, c.idx, i, r, t.pullSelf[i], p);
 }
 
@@ -281,8 +286,7 @@ export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, 
   const sw = p.stages[STAGES[stageIndex]];
   const c = w.cities[o.seat];
   const i = o.seat * nd + o.domain;
-  const r = terms === c.levels ? t.resourcesTargeted[o.seat] : terms === c.untargeted ? t.resourcesUntargeted[o.seat]
-    : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
+  const r = resourcesUnder(t, c, terms, p);
   const seat = weightedValue(sw, t, o.seat, i, r, t.pullSelf[i], p);
   return Math.max(0, u - seat);
 }
