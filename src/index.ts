@@ -9,12 +9,12 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadScenario, parseScenario, type Scenario, type LoadOptions } from './scenario/load.ts';
-import { simulate, type CityYearRecord, type EventRecord, type OrgYearRecord, type Recorder, type Summary } from './model/engine.ts';
+import { simulate, type CityYearRecord, type DecisionRecord, type EventRecord, type OrgYearRecord, type Recorder, type Summary } from './model/engine.ts';
 import { CsvRecorder, stableJson, writeAtomically, writeJson } from './output/write.ts';
 import { VERSION } from './version.ts';
 
 export { loadScenario, parseScenario, simulate, VERSION };
-export type { Scenario, LoadOptions, Summary, EventRecord, CityYearRecord, OrgYearRecord, Recorder };
+export type { Scenario, LoadOptions, Summary, EventRecord, DecisionRecord, CityYearRecord, OrgYearRecord, Recorder };
 export { ScenarioError, formatProblem, type Problem } from './scenario/errors.ts';
 export { PARAM_SPECS, paramEntries, resolveParams, type Params } from './model/params.ts';
 
@@ -22,6 +22,8 @@ export interface RunResult {
   summary: Summary;
   domains: string[];
   events: EventRecord[];
+  /** every candidate of every decision, term by term */
+  decisions: DecisionRecord[];
   cityYears: CityYearRecord[];
   orgYears: OrgYearRecord[];
 }
@@ -35,11 +37,12 @@ export interface RunOptions {
 
 /** Run a scenario and keep every record in memory. */
 export function runScenario(sc: Scenario, opts: RunOptions = {}): RunResult {
-  const res: RunResult = { summary: undefined as unknown as Summary, domains: [], events: [], cityYears: [], orgYears: [] };
+  const res: RunResult = { summary: undefined as unknown as Summary, domains: [], events: [], decisions: [], cityYears: [], orgYears: [] };
   const keepOrgYears = opts.orgYears !== false;
   const recorder: Recorder = {
     begin: (info) => { res.domains = info.domains; },
     event: (e) => res.events.push(e),
+    decision: (d) => res.decisions.push(d),
     cityYear: (r) => res.cityYears.push(r),
     orgYear: (r) => { if (keepOrgYears) res.orgYears.push(r); },
   };
@@ -66,7 +69,7 @@ export function manifestOf(sc: Scenario, seed: number, years: number): Manifest 
   return {
     hqsim: VERSION, scenario: sc.name, arm: sc.arm ?? null, inputs: sc.inputs, overrides: sc.overrides, seed, start: sc.start, years,
     node: process.version, parameters: sc.params,
-    files: ['manifest.json', 'summary.json', 'events.csv', 'city_year.csv', 'org_year.csv'],
+    files: ['manifest.json', 'summary.json', 'events.csv', 'decisions.csv', 'city_year.csv', 'org_year.csv'],
   };
 }
 

@@ -56,20 +56,26 @@ export function resolveShard(flag: string | undefined, env: NodeJS.ProcessEnv = 
   return { shard: null, source: null };
 }
 
+/** The three terms on which a losing city trails the winner most (mean gap, utility units). */
+function gaps(g: Record<string, number>): string {
+  return Object.entries(g).filter(([k]) => k !== 'utility').sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).slice(0, 3)
+    .filter(([, v]) => v < 0).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ') || 'none';
+}
+
 export function formatOdds(r: OddsReport): string {
   const pct = (n: number, d: number) => (n > 0 && (100 * n) / d < 0.5 ? '<1%' : `${Math.round((100 * n) / d)}%`);
   const drivers = (d: Record<string, number>, total: number) => Object.entries(d).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k} ${pct(v, total)}`).join(', ');
   const lines: string[] = [];
   lines.push(`hqsim odds: ${r.scenario}${r.arm ? ` [arm ${r.arm}]` : ''}, contest ${r.contest} (${r.org}, ${r.year}, decided by ${r.rule}): ${r.runs} runs, ${r.decided} with a result`);
   const w = Math.max(4, ...r.cities.map((c) => c.city.length));
-  lines.push(`  ${'city'.padEnd(w)}  p(win)  95% interval    wins  decided most often by (when it won)`);
+  lines.push(`  ${'city'.padEnd(w)}  p(win)  95% interval    wins  decided most often by (when it won) | largest gaps to the winner (when it lost, utility)`);
   for (const c of r.cities) {
     const p = Number.isNaN(c.p) ? '  -  ' : c.p.toFixed(3);
-    lines.push(`  ${c.city.padEnd(w)}  ${p}   ${c.lo.toFixed(3)}-${c.hi.toFixed(3)}  ${String(c.wins).padStart(6)}  ${c.wins ? drivers(c.decisive, c.wins) : '-'}`);
+    lines.push(`  ${c.city.padEnd(w)}  ${p}   ${c.lo.toFixed(3)}-${c.hi.toFixed(3)}  ${String(c.wins).padStart(6)}  ${c.wins ? drivers(c.decisive, c.wins) : '-'}${c.gapToWinner ? ` | ${gaps(c.gapToWinner)}` : ''}`);
   }
   const sum = r.cities.reduce((a, c) => a + (Number.isNaN(c.p) ? 0 : c.p), 0);
   lines.push(`  ${'total'.padEnd(w)}  ${sum.toFixed(3)}                 ${String(r.decided).padStart(6)}`);
-  if (r.decided) lines.push(`  decisive driver (largest weight x (winner score - runner-up score)): ${drivers(r.decisive, r.decided)}`);
+  if (r.decided) lines.push(`  decisive term (largest winner - runner-up difference among all utility terms): ${drivers(r.decisive, r.decided)}`);
   if (r.decided < r.runs) lines.push(`  ${r.runs - r.decided} runs had no result for this contest`);
   lines.push(`  ${r.seeds}; intervals: Wilson score, 95%`);
   return lines.join('\n');

@@ -21,6 +21,8 @@ import { writeTables, type TablesResult } from './tables.ts';
 import { createProgress } from './progress.ts';
 import { wilson } from './stats.ts';
 import type { OddsOutcome, OddsTask, SweepTask, SweepTaskResult } from './worker.ts';
+import { TERM_NAMES } from '../model/scoring.ts';
+import { ruleFor } from '../model/contest.ts';
 
 /** Bad use of a sweep directory or option (exit 2). */
 export class SweepUsageError extends Error {}
@@ -320,7 +322,14 @@ export function mergeShards(dirs: string[], opts: { out?: string; force?: boolea
 
 export interface OddsOptions { contest: string; runs: number; seed?: number; arm?: string; years?: number; workers: number; quiet?: boolean }
 
-export interface OddsRow { city: string; wins: number; p: number; lo: number; hi: number; candidateRuns: number; decisive: Record<string, number>; topDriver: string | null }
+export interface OddsRow {
+  city: string; wins: number; p: number; lo: number; hi: number; candidateRuns: number;
+  /** when it won: how often each term decided it (largest winner - runner-up difference) */
+  decisive: Record<string, number>; topDriver: string | null;
+  /** mean of each utility term over the runs it stood in, and mean gap to the winner per term over the runs it lost */
+  meanTerms: Record<string, number> | null;
+  gapToWinner: Record<string, number> | null;
+}
 
 export interface OddsReport {
   scenario: string; arm: string | null; contest: string; org: string; year: number; rule: string;
@@ -368,8 +377,17 @@ export async function runOdds(file: string, opts: OddsOptions): Promise<OddsRepo
   const cand = new Map<string, number>();
   const dec = new Map<string, Record<string, number>>();
   const decisive: Record<string, number> = {};
+  const names = [...TERM_NAMES, 'utility'];
+  const sums = new Map<string, { n: number; terms: number[]; lost: number; gap: number[] }>();
   let decided = 0;
   for (const o of outcomes) {
+    const wt = o.winner ? o.terms[o.winner] : undefined;
+    for (const [city, v] of Object.entries(o.terms)) {
+      const s = sums.get(city) ?? { n: 0, terms: names.map(() => 0), lost: 0, gap: names.map(() => 0) };
+      s.n++; v.forEach((x, i) => { s.terms[i] += x; });
+      if (wt && city !== o.winner) { s.lost++; v.forEach((x, i) => { s.gap[i] += x - wt[i]; }); }
+      sums.set(city, s);
+    }
     for (const c of o.candidates) cand.set(c, (cand.get(c) ?? 0) + 1);
     if (!o.winner) continue;
     decided++;
@@ -385,10 +403,13 @@ export async function runOdds(file: string, opts: OddsOptions): Promise<OddsRepo
     const ci = wilson(w, decided);
     const d = dec.get(city) ?? {};
     const top = Object.entries(d).sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1))[0];
-    return { city, wins: w, p: decided ? w / decided : NaN, lo: ci.lo, hi: ci.hi, candidateRuns: cand.get(city) ?? 0, decisive: d, topDriver: top ? top[0] : null };
+    const s = sums.get(city);
+    const mean = (xs: number[], n: number) => (n ? Object.fromEntries(names.map((k, i) => [k, xs[i] / n])) : null);
+    return { city, wins: w, p: decided ? w / decided : NaN, lo: ci.lo, hi: ci.hi, candidateRuns: cand.get(city) ?? 0, decisive: d, topDriver: top ? top[0] : null,
+      meanTerms: s ? mean(s.terms, s.n) : null, gapToWinner: s ? mean(s.gap, s.lost) : null };
   }).sort((x, y) => y.wins - x.wins || (x.city < y.city ? -1 : 1));
   return {
-    scenario: sc.name, arm: opts.arm ?? null, contest: def.id, org: def.org, year: def.year, rule: def.rule ?? 'organization',
+    scenario: sc.name, arm: opts.arm ?? null, contest: def.id, org: def.org, year: def.year, rule: ruleFor(def, sc.organizations.find((o) => o.id === def.org)?.kind ?? 'intergovernmental'),
     runs: opts.runs, decided, seeds: `replication seeds derived from seed ${seed}`, cities, decisive,
   };
 }

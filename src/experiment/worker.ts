@@ -10,7 +10,7 @@ import { loadScenario, type Scenario } from '../scenario/load.ts';
 import { simulate, type EventRecord, type Recorder, type Summary } from '../model/engine.ts';
 import { CsvRecorder, stableJson, writeAtomically, writeJson } from '../output/write.ts';
 import { manifestOf } from '../index.ts';
-import { DRIVERS } from '../model/world.ts';
+import { TERM_NAMES } from '../model/scoring.ts';
 import { MetricRecorder, type Value } from './metrics.ts';
 import type { MetricSpec } from './file.ts';
 
@@ -30,6 +30,8 @@ export interface OddsOutcome {
   runnerUp: string | null;
   decisive: string | null;
   candidates: string[];
+  /** each candidate's utility terms (TERM_NAMES order) then its utility, as the decision saw them */
+  terms: Record<string, number[]>;
 }
 
 const CACHE_SIZE = 32;
@@ -65,14 +67,17 @@ export function runSweepTask(t: SweepTask, metrics: MetricSpec[]): Value[][] {
   });
 }
 
-/** The driver with the largest weight x (winner score - runner-up score). */
-export function decisiveDriver(e: EventRecord): string | null {
-  if (!e.chosen || !e.runnerUp || !e.weights) return null;
+/**
+ * The term of the utility (a driver, the offer, the cluster, the moving cost, the stay bonus, geographic balance)
+ * that favoured the winner over the runner-up most: the largest (winner term - runner-up term).
+ */
+export function decisiveTerm(e: EventRecord): string | null {
+  if (!e.chosen || !e.runnerUp) return null;
   let best: string | null = null;
   let bestV = -Infinity;
-  for (const d of DRIVERS) {
-    const v = e.weights[d] * (e.chosen[d] - e.runnerUp[d]);
-    if (v > bestV) { bestV = v; best = d; }
+  for (const t of TERM_NAMES) {
+    const v = e.chosen.terms[t] - e.runnerUp.terms[t];
+    if (v > bestV) { bestV = v; best = t; }
   }
   return best;
 }
@@ -80,18 +85,26 @@ export function decisiveDriver(e: EventRecord): string | null {
 export function runOddsTask(t: OddsTask): OddsOutcome[] {
   const sc = variantScenario(t);
   return t.seeds.map((seed) => {
-    const out: OddsOutcome = { winner: null, runnerUp: null, decisive: null, candidates: [] };
+    const out: OddsOutcome = { winner: null, runnerUp: null, decisive: null, candidates: [], terms: {} };
     const cands = new Set<string>();
+    let ids: string[] = [];
     const rec: Recorder = {
-      wants: { events: ['bid', 'vote_round', 'contest_result'], orgYears: false, cityYears: [] },
+      begin: (info) => { ids = info.cities; },
+      wants: { events: ['contest_result'], orgYears: false, cityYears: [], decisions: false },
+      contest: (c) => {
+        if (c.id !== t.contest) return;
+        for (const x of c.outcome.candidates) {
+          const balance = x.balance;
+          cands.add(ids[x.city]);
+          out.terms[ids[x.city]] = [...TERM_NAMES.map((n) => (n === 'balance' ? balance : x.eval.terms[n])), x.eval.utility + balance];
+        }
+      },
       event: (e) => {
         if (e.contest !== t.contest) return;
-        if (e.type === 'bid' && e.city) cands.add(e.city);
-        if (e.type === 'vote_round' && e.detail) for (const part of e.detail.split(';')[0].split(' ')) { const c = part.split(':')[0]; if (c) cands.add(c); }
         if (e.type === 'contest_result' && out.winner === null) {
           out.winner = e.chosen?.id ?? e.city ?? null;
           out.runnerUp = e.runnerUp?.id ?? null;
-          out.decisive = decisiveDriver(e);
+          out.decisive = decisiveTerm(e);
           if (out.winner) cands.add(out.winner);
           if (out.runnerUp) cands.add(out.runnerUp);
         }

@@ -5,7 +5,7 @@
 import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
 import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
-import { resourcesScore } from './scoring.ts';
+import { offerTerms, type Evaluation } from './scoring.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
 
@@ -16,12 +16,6 @@ export function officeCostMusd(c: CityState, staff: number, p: Params): number {
 /** Yearly cost to a city of granting terms to an organization of `staff`. */
 export function termsCost(c: CityState, staff: number, t: Terms, p: Params): number {
   return t.freeOffices * officeCostMusd(c, staff, p) + t.subsidyMusd + t.taxExemption * p.levers.taxCostPerStaffMusd * staff;
-}
-
-export function offerTerms(o: Offer): Terms {
-  const term = o.term ?? 1;
-  // One-off money (a building, a fit-out) counts as an operating subsidy spread over the offer's term.
-  return makeTerms(o.freeOffices ?? 0, (o.subsidyMusd ?? 0) + (o.oneOffMusd ?? 0) / term, o.taxExemption ?? 0, o.relocationGrantMusdPerStaff ?? 0);
 }
 
 function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
@@ -229,9 +223,9 @@ function adapt(c: CityState, p: Params, notes: CityNote[]): void {
   for (const g of GROUPS) { c.payoff[g] = 0; c.spendWindow[g] = 0; }
 }
 
-/** Credit an arrival's utility to the lever groups that produced it (for the adaptive rule). */
-export function creditArrival(c: CityState, o: OrgState, w: Weights, terms: Terms, p: Params): void {
-  c.payoff.cash += w.resources * (resourcesScore(c.def.officeCost, c.nationalSupport, terms, p) - resourcesScore(c.def.officeCost, c.nationalSupport, NO_TERMS, p));
+/** Credit an arrival's utility to the lever groups that produced it (for the adaptive rule); `e` is its evaluation of c. */
+export function creditArrival(c: CityState, o: OrgState, w: Weights, e: Evaluation, p: Params): void {
+  c.payoff.cash += e.terms.offer;
   c.payoff.schools += w.operations * p.drivers.operations.schools * c.schoolsExtra;
   c.payoff.security += w.security * p.drivers.security.safety * c.securityExtra;
   c.payoff.leadership += w.values * p.drivers.values.leadership * c.leadershipExtra[o.domain];
@@ -263,12 +257,12 @@ export function autoBid(c: CityState, o: OrgState, w: World): Offer | null {
  */
 export function affordableScale(w: World, c: CityState, o: OrgState, offer: Offer): number {
   const p = w.params;
-  const t = offerTerms({ ...offer, oneOffMusd: 0 });
+  const t = offerTerms(offer);
   // Every commitment in force counts, including those made earlier this year.
   let committed = 0;
   for (const cm of c.commitments) committed += termsCost(c, w.orgs[cm.org].staff, cm.terms, p);
   const yearly = termsCost(c, o.staff, t, p);
-  const once = (offer.oneOffMusd ?? 0) + t.grantMusdPerStaff * o.staff;
+  const once = t.oneOffMusd + t.grantMusdPerStaff * o.staff;
   let f = 1;
   if (yearly > 0) f = Math.min(f, Math.max(0, c.budgetMusd - committed) / yearly);
   if (once > 0) f = Math.min(f, c.budgetLeft / once);

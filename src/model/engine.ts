@@ -4,17 +4,17 @@
  */
 import type { Scenario } from '../scenario/load.ts';
 import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
-import { affordableScale, citiesAct, creditArrival, hostedLists, offerTerms, scaleOffer, type CityNote } from './cities.ts';
+import { affordableScale, citiesAct, creditArrival, hostedLists, scaleOffer, type CityNote } from './cities.ts';
+import { decideReview, Shortlists, unitUtility, type ReviewDecision } from './choice.ts';
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
-import { buildAdverts, buildCityTable, evaluate, refreshCounts, seatTable, termsFor, type Adverts, type CityTable, type Evaluation } from './scoring.ts';
-import { ChoiceIndex } from './fastchoice.ts';
-import { reviewFast } from './review.ts';
+import { buildCityTable, leaveShare, offerTerms, refreshCounts, TERM_NAMES, type CityTable, type Evaluation, type UtilityTerms } from './scoring.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
+import type { VoteRound } from './vote.ts';
 import { arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
-export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
+export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'unit' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
 
 export interface EventRecord {
@@ -36,6 +36,30 @@ export interface EventRecord {
   weights?: Weights;
 }
 
+/**
+ * One candidate of one decision (a seat review or a contest), with every term of its utility: the terms add up to
+ * `utility`. Reviews list the seat, every considered city and, when the organization could outpost a unit, the
+ * unit alternative (role `unit`, at the best considered city).
+ */
+export interface DecisionRecord {
+  year: number;
+  /** contest id, or `review:<org>` */
+  decision: string;
+  org: string;
+  rule: 'review' | 'organization' | 'vote';
+  city: string;
+  role: 'seat' | 'move' | 'found' | 'unit';
+  chosen: boolean;
+  /** probability of this alternative (reviews and contests the organization decides) */
+  probability: number | null;
+  /** votes (or points) in the last round this candidate stood in (votes) */
+  votes: number | null;
+  /** annual-equivalent money offered, USD m a year */
+  moneyMusd: number;
+  terms: UtilityTerms;
+  utility: number;
+}
+
 export interface CityYearRecord {
   year: number;
   city: string;
@@ -48,6 +72,7 @@ export interface CityYearRecord {
   schools: number;
   leadership: Float64Array;
   hostedOrgs: number;
+  hostedOffices: number;
   hostedStaff: number;
   orgsByDomain: Int32Array;
   staffByDomain: Float64Array;
@@ -65,6 +90,8 @@ export interface OrgYearRecord {
   hazard: number;
   reviewed: boolean;
   moved: boolean;
+  /** city of its office or outposted unit ('' for none) */
+  office: string;
 }
 
 export interface Recorder {
@@ -74,15 +101,21 @@ export interface Recorder {
    * fields mean everything. `events`: the event types `event` receives (events of other types are not even
    * built); `orgYears`: org-year records; `cityYears`: the city ids whose city-year records are built.
    */
-  wants?: { events?: readonly EventType[]; orgYears?: boolean; cityYears?: readonly string[] };
+  wants?: { events?: readonly EventType[]; orgYears?: boolean; cityYears?: readonly string[]; decisions?: boolean };
   begin?(info: { domains: string[]; cities: string[]; orgs: string[] }): void;
   event(e: EventRecord): void;
+  /** every candidate of every decision, term by term (optional: recorders without it are not sent any) */
+  decision?(d: DecisionRecord): void;
+  /** the detail of every contest (candidates, members, rounds) as the engine decided it (optional) */
+  contest?(c: { year: number; id: string; org: string; outcome: ContestOutcome }): void;
   cityYear(r: CityYearRecord): void;
   orgYear(r: OrgYearRecord): void;
 }
 
 export interface CitySummary {
   hostedOrgs: number;
+  /** offices and outposted units of organizations seated elsewhere */
+  hostedOffices: number;
   hostedStaff: number;
   arrivals: number;
   departures: number;
@@ -103,6 +136,8 @@ export interface Summary {
   cities: number;
   organizations: number;
   relocations: number;
+  /** units outposted and offices opened (after reviews, and as consolation for losing a contest) */
+  units: number;
   foundings: number;
   reviews: number;
   vetoes: number;
@@ -116,7 +151,7 @@ export interface RunStats { evaluations: number }
 
 export interface RunOptions { recorder?: Recorder; seed?: number; years?: number; stats?: RunStats }
 
-interface Pending { o: OrgState; to: number; terms: Terms; choice: Evaluation; runnerUp: Evaluation | null; probability: number; weights: Weights }
+interface Pending { o: OrgState; d: ReviewDecision; weights: Weights }
 
 /** The world at the start of a run; a synthetic population is generated from `seed` (default: the scenario's). */
 export function buildWorld(sc: Scenario, seed: number = sc.seed): World {
@@ -154,14 +189,21 @@ export function buildWorld(sc: Scenario, seed: number = sc.seed): World {
 
 /** Hosted organizations and staff per city and domain, from the organization table. */
 function recount(w: World): void {
-  for (const c of w.cities) { c.hostedByDomain.fill(0); c.staffByDomain.fill(0); c.hostedTotal = 0; }
+  for (const c of w.cities) { c.hostedByDomain.fill(0); c.staffByDomain.fill(0); c.hostedTotal = 0; c.officesByDomain.fill(0); c.officesTotal = 0; }
   const T = w.table, n = T.size;
-  const { active, seat, domain, staff } = T;
+  const { active, seat, domain, staff, officeCity, officeShare } = T;
   for (let i = 0; i < n; i++) {
     const s = seat[i];
     if (!active[i] || s < 0) continue;
-    const c = w.cities[s];
-    c.hostedByDomain[domain[i]]++; c.staffByDomain[domain[i]] += staff[i]; c.hostedTotal++;
+    const c = w.cities[s], k = domain[i];
+    const oc = officeCity[i];
+    c.hostedByDomain[k]++; c.hostedTotal++;
+    if (oc >= 0) {
+      const o = w.cities[oc], share = officeShare[i];
+      o.officesByDomain[k]++; o.officesTotal++;
+      o.staffByDomain[k] += share * staff[i];
+      c.staffByDomain[k] += (1 - share) * staff[i];
+    } else c.staffByDomain[k] += staff[i];
   }
 }
 
@@ -189,12 +231,13 @@ class Run {
   readonly streams: Streams;
   readonly rec: Recorder;
   /** a recorder was given; the event types it reads (null: all); org-year records; the cities whose city-year
-   * records are built (see Recorder.wants) */
+   * records are built (see Recorder.wants); decision records */
   private readonly recording: boolean;
   private readonly eventTypes: ReadonlySet<EventType> | null;
   private readonly orgRecords: boolean;
   private readonly cityRecords: Uint8Array | null;
-  readonly counters = { relocations: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
+  private readonly decisions: boolean;
+  readonly counters = { relocations: 0, units: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
   readonly perCity: PerCity[];
   readonly staffYears: Float64Array;
   private readonly stats: RunStats | undefined;
@@ -205,10 +248,8 @@ class Run {
   readonly ageAnchor = (age: number): number => this.anchorTable[age] ?? (this.anchorTable[age] = 1 - Math.exp(-age / this.p.anchor.ageScale));
   // Yearly tables, rebuilt in place (their arrays are reused from year to year).
   private readonly reviewers = newReviewers();
-  private choiceIndex: ChoiceIndex | undefined;
+  private readonly shortlists: Shortlists;
   private table!: CityTable;
-  private adverts: Adverts | undefined;
-  private seatU: Float64Array | undefined;
   /** this year's hazard-pass values per organization (for the org-year records) */
   private trace: HazardTrace | null = null;
 
@@ -221,10 +262,12 @@ class Run {
     const recording = (this.recording = opts.recorder !== undefined), wants = opts.recorder?.wants;
     this.eventTypes = wants?.events ? new Set(wants.events) : null;
     this.orgRecords = recording && wants?.orgYears !== false;
+    this.decisions = recording && wants?.decisions !== false && typeof opts.recorder?.decision === 'function';
     const only = wants?.cityYears ? new Set(wants.cityYears) : null;
     this.cityRecords = recording && (!only || only.size) ? Uint8Array.from(w.cities, (c) => (!only || only.has(c.def.id) ? 1 : 0)) : null;
     this.p = w.params;
     this.streams = new Streams(this.seed);
+    this.shortlists = new Shortlists(w);
     this.rec.begin?.({ domains: w.domains, cities: w.cities.map((c) => c.def.id), orgs: w.orgs.map((o) => o.def.id) });
     this.perCity = arrayOf(w.cities.length, () => ({ arrivals: 0, departures: 0, foundingsWon: 0, contestsWon: 0, spend: 0 }));
     this.staffYears = new Float64Array(w.cities.length);
@@ -265,20 +308,22 @@ class Run {
       else if (e.type === 'securityShock') { const c = w.cities[w.cityIndex.get(e.city)!]; c.shock = 1 - (1 - c.shock) * (1 - e.size); this.emit({ ...base, city: e.city, value: e.size }); }
       else if (e.type === 'budgetChange') { const c = w.cities[w.cityIndex.get(e.city)!]; c.budgetMusd = e.budgetMusd ?? c.budgetMusd * e.factor!; this.emit({ ...base, city: e.city, value: c.budgetMusd }); }
       else if (e.type === 'orgBudgetCut') { const o = w.orgs[w.orgIndex.get(e.org)!]; o.budgetMusd *= 1 - e.share; o.stress = Math.max(o.stress, e.share); this.emit({ ...base, org: e.org, value: e.share }); }
-      else if (e.type === 'leaseExpiry' || e.type === 'hostWithdrawal') {
-        const ci = e.type === 'hostWithdrawal' ? w.cityIndex.get(e.city)! : -1;
+      else {
+        // leaseExpiry, hostWithdrawal, privilegesWithdrawn: triggers a review (or a search) of the affected organizations
+        const ci = e.type === 'leaseExpiry' ? -1 : w.cityIndex.get(e.city)!;
         const affected = e.type === 'leaseExpiry' ? [w.orgIndex.get(e.org)!]
           : e.orgs ? e.orgs.map((id) => w.orgIndex.get(id)!) : w.orgs.filter((o) => o.active && o.seat === ci).map((o) => o.idx);
         for (const oi of affected) {
           const o = w.orgs[oi];
-          if (ci >= 0) {
+          if (e.type === 'hostWithdrawal') {
             const c = w.cities[ci];
             c.commitments = c.commitments.filter((cm) => cm.org !== oi);
             if (o.commitment?.city === ci) o.commitment = null;
-          }
+          } else if (e.type === 'privilegesWithdrawn') o.noPrivileges = ci;
+          else w.table.leaseOpen[oi] = 1;
           o.trigger = 1;
           this.emit({ ...base, org: o.def.id, city: ci >= 0 ? this.cid(ci) : (o.seat >= 0 ? this.cid(o.seat) : undefined) });
-          if (e.search && o.active) searches.push({ id: `search_${o.def.id}_${year}`, org: o.def.id, year, rule: 'organization', includeSeat: true });
+          if (e.search && o.active) searches.push({ id: `search_${o.def.id}_${year}`, org: o.def.id, year, includeSeat: true });
         }
       }
     }
@@ -309,7 +354,7 @@ class Run {
         staff: Math.max(1, Math.round(-Math.log(1 - r()) * p.foundings.meanStaff)), veto: 0, region: 'global', source: 'synthetic founding' };
       const o = makeOrg(w.table, def, w.orgs.length, w.domainIndex.get(domain)!, -1, p);
       w.orgs.push(o); w.orgIndex.set(id, o.idx);
-      yearContests.push({ id: `founding_${id}`, org: id, year, rule: 'organization', includeSeat: false });
+      yearContests.push({ id: `founding_${id}`, org: id, year, includeSeat: false });
       inContest.add(o.idx);
     }
   }
@@ -326,60 +371,80 @@ class Run {
 
   /** 4. Seat reviews (decisions use the state at the start of the year; moves are applied together after). */
   private reviews(year: number, inContest: Set<number>): Pending[] {
-    const { w, p, table, reviewers } = this;
+    const { w, p, table, reviewers, shortlists } = this;
     const pending: Pending[] = [];
-    const adverts = (this.adverts = buildAdverts(w, table, this.adverts));
-    const choiceIndex = this.choiceIndex ??= new ChoiceIndex(w, table);
-    choiceIndex.reset(table);
+    shortlists.reset(table);
     const nOrgs = w.table.size;
     const trace = (this.trace = this.orgRecords ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null);
-    const seatU = (this.seatU = seatTable(w, table, this.seatU));
-    hazardPass(w, table, adverts, seatU, year, inContest, this.streams, this.ageAnchor, reviewers, trace);
+    hazardPass(w, table, shortlists, year, inContest, this.streams, this.ageAnchor, reviewers, trace);
     for (let r = 0; r < reviewers.n; r++) {
       const o = w.orgs[reviewers.org[r]];
-      const stageIdx = reviewers.stage[r], us = reviewers.seatUtility[r];
-      const u1 = reviewers.u1[r], u2 = reviewers.u2[r], vetoDraw = reviewers.veto[r];
-      const weights = weightsAt(o, stageIdx, p);
-      const seatC = w.cities[o.seat];
-      const seatTerms = termsFor(seatC, o);
+      const si = reviewers.stage[r];
+      const weights = weightsAt(o, si, p);
       this.counters.reviews++;
-      const seatEval = evaluate(w, table, o, seatC, weights, 'seat', seatTerms);
-      const d = reviewFast(w, table, choiceIndex, o, weights, stageIdx, seatEval, u1, u2);
-      if (this.stats) this.stats.evaluations += d.evaluations;
-      const { chosen, runnerUp, probability } = d;
-      o.refUtility = us;
-      if (d.choice < 0) {
-        if (this.wanted('review')) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'stay', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
-        continue;
-      }
-      if (o.def.veto > 0 && vetoDraw < o.def.veto) {
+      const d = decideReview(w, table, shortlists, o, weights, si, reviewers.u1[r], reviewers.u2[r]);
+      if (this.stats) this.stats.evaluations += d.considered.length + 1;
+      o.refUtility = reviewers.seatUtility[r];
+      if (this.decisions) this.recordReview(year, o, d);
+      const record = (type: EventType, detail: string, extra: Partial<EventRecord> = {}) => {
+        if (this.wanted(type)) this.emit({ year, type, org: o.def.id, city: this.cid(o.seat), detail, probability: d.probability, weights, chosen: ev(d.chosen, w), runnerUp: d.runnerUp ? ev(d.runnerUp, w) : undefined, ...extra });
+      };
+      if (d.kind === 'stay') { record('review', 'stay'); continue; }
+      if (d.kind === 'move' && o.def.veto > 0 && reviewers.veto[r] < o.def.veto) {
         this.counters.vetoes++;
-        if (this.wanted('veto')) this.emit({ year, type: 'veto', org: o.def.id, city: this.cid(o.seat), from: this.cid(o.seat), to: this.cid(chosen.city), detail: 'a member blocked the move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
+        record('veto', 'a member blocked the move', { from: this.cid(o.seat), to: this.cid(d.city) });
         continue;
       }
-      if (this.wanted('review')) this.emit({ year, type: 'review', org: o.def.id, city: this.cid(o.seat), detail: 'move', probability, weights, chosen: ev(chosen, w), runnerUp: runnerUp ? ev(runnerUp, w) : undefined });
-      pending.push({ o, to: chosen.city, terms: d.terms!, choice: chosen, runnerUp, probability, weights });
+      record('review', d.kind === 'unit' ? `outpost a unit to ${this.cid(d.city)}` : 'move');
+      pending.push({ o, d, weights });
     }
     return pending;
   }
 
-  /** 5. Moves, in organization order; grants are paid while the destination's budget lasts. */
+  /** Every candidate of a review, term by term (the unit alternative as a mix of seat and best city). */
+  private recordReview(year: number, o: OrgState, d: ReviewDecision): void {
+    const w = this.w, p = this.p, org = o.def.id, decision = `review:${org}`;
+    const pr = d.probabilities;
+    const row = (e: Evaluation, role: DecisionRecord['role'], chosen: boolean, probability: number, terms = e.terms, utility = e.utility) =>
+      this.rec.decision!({ year, decision, org, rule: 'review', city: this.cid(e.city), role, chosen, probability, votes: null, moneyMusd: e.moneyMusd, terms, utility });
+    row(d.seat, 'seat', d.kind === 'stay', pr.stay);
+    d.considered.forEach((e, j) => row(e, 'move', d.kind === 'move' && e === d.chosen, pr.moves[j]));
+    if (!Number.isNaN(d.unitUtility)) {
+      let best = d.considered[0];
+      for (const e of d.considered) if (e.utility > best.utility) best = e;
+      const u = p.move.unitShare;
+      const terms = {} as UtilityTerms;
+      for (const t of TERM_NAMES) terms[t] = (1 - u) * d.seat.terms[t] + u * best.terms[t];
+      terms.officeSetup = -p.move.officeSetup;
+      row(best, 'unit', d.kind === 'unit', pr.unit, terms, unitUtility(d.seat.utility, best.utility, p));
+    }
+    void w;
+  }
+
+  /** 5. Moves and outposted units, in organization order; grants are paid while the destination's budget lasts. */
   private moves(year: number, pending: Pending[], moved: Set<number>): void {
     const w = this.w;
-    for (const m of pending) {
-      const from = m.o.seat;
+    for (const { o, d, weights } of pending) {
+      const from = o.seat;
+      if (d.kind === 'unit') {
+        o.setOffice(d.city, this.p.move.unitShare);
+        this.counters.units++;
+        this.emit({ year, type: 'unit', org: o.def.id, city: this.cid(d.city), from: this.cid(from), to: this.cid(d.city),
+          detail: `${(100 * this.p.move.unitShare).toFixed(0)}% of staff outposted after a seat review`, probability: d.probability, weights, chosen: ev(d.chosen, w) });
+        continue;
+      }
       // A standing offer accepted in a review binds the city like a won contest, within what it can afford.
-      const standing = m.o.offers.get(m.to);
+      const standing = o.offers.get(d.city);
       let won: Won | null = null;
       if (standing) {
-        const f = affordableScale(w, w.cities[m.to], m.o, standing);
-        if (f < 1 - 1e-12) this.emit({ year, type: 'bid_scaled', org: m.o.def.id, city: this.cid(m.to), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
+        const f = affordableScale(w, w.cities[d.city], o, standing);
+        if (f < 1 - 1e-12) this.emit({ year, type: 'bid_scaled', org: o.def.id, city: this.cid(d.city), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         won = { offer: scaleOffer(standing, f), contest: 'standing_offer' };
       }
-      this.arrive(m.o, m.to, m.terms, won, year);
-      moved.add(m.o.idx);
-      this.counters.relocations++; this.perCity[m.to].arrivals++; this.perCity[from].departures++;
-      if (this.wanted('relocation')) this.emit({ year, type: 'relocation', org: m.o.def.id, city: this.cid(m.to), from: this.cid(from), to: this.cid(m.to), detail: 'after a seat review', probability: m.probability, weights: m.weights, chosen: ev(m.choice, w), runnerUp: m.runnerUp ? ev(m.runnerUp, w) : undefined });
+      this.arrive(o, d.city, d.chosen, won, year);
+      moved.add(o.idx);
+      this.counters.relocations++; this.perCity[d.city].arrivals++; this.perCity[from].departures++;
+      if (this.wanted('relocation')) this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(d.city), from: this.cid(from), to: this.cid(d.city), detail: 'after a seat review', probability: d.probability, weights, chosen: ev(d.chosen, w), runnerUp: d.runnerUp ? ev(d.runnerUp, w) : undefined });
     }
   }
 
@@ -393,34 +458,54 @@ class Run {
       this.counters.contests++;
       const withNotes = this.wanted('bid') || this.wanted('bid_scaled');
       const out: ContestOutcome = runContest(w, this.table, def, o, this.streams, withNotes);
+      this.rec.contest?.({ year, id: def.id, org: o.def.id, outcome: out });
       for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
-      for (const r of out.rounds) {
-        this.emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: this.cid(r.votes[0][0]),
-          detail: r.votes.map(([c, v]) => `${this.cid(c)}:${v}`).join(' ') + (r.eliminated !== null ? `; eliminated ${this.cid(r.eliminated)}` : '; decided') + (r.byLot ? ' by lot' : ''),
-          value: r.votes[0][1] });
-      }
+      for (const r of out.rounds) this.emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: this.cid(r.votes[0][0]), detail: roundDetail(r, (c) => this.cid(c)), value: r.votes[0][1] });
       const win = out.winner;
       const cw = weightsOf(o, year, p);
+      const winP = out.probabilities ? out.probabilities[out.candidates.indexOf(win)] : undefined;
+      if (this.decisions) this.recordContest(year, def.id, o, out);
       this.emit({ weights: cw, year, type: 'contest_result', org: o.def.id, city: this.cid(win.city), contest: def.id, from: o.seat >= 0 ? this.cid(o.seat) : undefined, to: this.cid(win.city),
-        detail: `${def.rule}; ${out.candidates.length} candidates${out.rounds.length ? `; ${out.rounds.length} rounds` : ''}`,
-        chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
+        detail: `${out.rule}; ${out.candidates.length} candidates${out.rounds.length ? `; ${out.rounds.filter((r) => r.kind !== 'sounding').length} rounds` : ''}`,
+        probability: winP, chosen: ev(withBalance(win.eval, win.balance), w), runnerUp: out.runnerUp ? ev(withBalance(out.runnerUp.eval, out.runnerUp.balance), w) : undefined });
       this.perCity[win.city].contestsWon++;
       const wasSeat = o.seat;
       if (!o.active) {
         o.active = true;
         this.counters.foundings++; this.perCity[win.city].foundingsWon++;
-        this.arrive(o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
+        this.arrive(o, win.city, win.eval, win.offer ? { offer: win.offer, contest: def.id } : null, year);
         this.emit({ year, type: 'founding', org: o.def.id, city: this.cid(win.city), to: this.cid(win.city), contest: def.id, detail: 'seat chosen in a contest' });
       } else if (win.city !== wasSeat) {
-        this.arrive(o, win.city, win.terms, win.offer ? { offer: win.offer, contest: def.id } : null, year);
+        this.arrive(o, win.city, win.eval, win.offer ? { offer: win.offer, contest: def.id } : null, year);
         this.counters.relocations++; this.perCity[win.city].arrivals++; this.perCity[wasSeat].departures++;
         moved.add(o.idx);
         this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(win.city), from: this.cid(wasSeat), to: this.cid(win.city), contest: def.id, detail: 'after a contest', weights: cw, chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
       } else {
-        o.refUtility = win.eval.utility - p.choice.stayBonus;
+        o.refUtility = win.eval.utility - win.eval.terms.stayBonus;
         if (win.offer) this.commit(o, win.city, win.offer, def.id, year);
       }
+      // Consolation: an office for a losing candidate the contest promised one (the first such, by city order).
+      if (def.consolation && o.officeCity < 0) {
+        const loser = out.candidates.find((x) => x.city !== win.city && def.consolation![this.cid(x.city)] !== undefined);
+        if (loser) {
+          const share = def.consolation[this.cid(loser.city)];
+          o.setOffice(loser.city, share);
+          this.counters.units++;
+          this.emit({ year, type: 'unit', org: o.def.id, city: this.cid(loser.city), to: this.cid(loser.city), contest: def.id, detail: `consolation office: ${(100 * share).toFixed(0)}% of staff`, value: share });
+        }
+      }
     }
+  }
+
+  /** Every candidate of a contest, term by term (votes add the balance bonus all members give). */
+  private recordContest(year: number, id: string, o: OrgState, out: ContestOutcome): void {
+    const last = new Map<number, number>();
+    for (const r of out.rounds) for (const [c, v] of r.votes) last.set(c, v);
+    out.candidates.forEach((x, i) => {
+      const e = withBalance(x.eval, x.balance);
+      this.rec.decision!({ year, decision: id, org: o.def.id, rule: out.rule, city: this.cid(x.city), role: x.eval.role, chosen: x === out.winner,
+        probability: out.probabilities ? out.probabilities[i] : null, votes: out.rule === 'vote' ? last.get(x.city) ?? 0 : null, moneyMusd: x.eval.moneyMusd, terms: e.terms, utility: e.utility });
+    });
   }
 
   /**
@@ -440,7 +525,7 @@ class Run {
       for (let k = 0; k < lead.length; k++) lead[k] = Math.min(1, c.leadershipBase[k] + c.leadershipExtra[k]);
       rec.cityYear({ year, city: c.def.id, budget: c.budgetMusd, spend: { ...c.spend }, spendTotal, budgetLeft: c.budgetLeft, levels: { ...c.levels },
         security: table.security[c.idx], schools: Math.min(1, c.def.schools + c.schoolsExtra), leadership: lead,
-        hostedOrgs: c.hostedTotal, hostedStaff: staff, orgsByDomain: c.hostedByDomain.slice(), staffByDomain: c.staffByDomain.slice() });
+        hostedOrgs: c.hostedTotal, hostedOffices: c.officesTotal, hostedStaff: staff, orgsByDomain: c.hostedByDomain.slice(), staffByDomain: c.staffByDomain.slice() });
     }
     // Shocks act at full size in their year and recover from the next.
     for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
@@ -452,53 +537,79 @@ class Run {
       const si = stageIndex(age, p);
       const seat = T.seat[k];
       if (orgRecords) rec.orgYear({ year, org: w.orgs[k].def.id, seat: this.cid(seat), stage: STAGE_NAMES[si], age, staff: T.staff[k], budget: T.budgetMusd[k],
-        seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k) });
+        seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k),
+        office: T.officeCity[k] >= 0 ? this.cid(T.officeCity[k]) : '' });
       staffYears[seat] += T.staff[k];
       T.staff[k] *= growth[si]; T.budgetMusd[k] *= growth[si];
-      T.trigger[k] = 0; T.stress[k] = 0;
+      T.trigger[k] = 0; T.stress[k] = 0; T.leaseOpen[k] = 0;
     }
   }
 
   private commit(o: OrgState, ci: number, offer: Won['offer'], source: string, year: number): void {
     const c = this.w.cities[ci];
-    const t = offerTerms({ ...offer, oneOffMusd: 0 });
+    const t = offerTerms(offer);
     const term = offer.term ?? 1;
     // A new agreement replaces any earlier one between the same organization and city.
     c.commitments = c.commitments.filter((x) => x.org !== o.idx);
     const cm = { org: o.idx, city: ci, until: year + term, terms: makeTerms(t.freeOffices, t.subsidyMusd, t.taxExemption, 0), source };
     c.commitments.push(cm);
     o.commitment = cm;
-    const oneOff = Math.min(offer.oneOffMusd ?? 0, c.budgetLeft);
+    const oneOff = Math.min(t.oneOffMusd, c.budgetLeft);
     c.budgetLeft -= oneOff; c.spend.oneOff += oneOff;
     this.emit({ year, type: 'commitment', org: o.def.id, city: c.def.id, contest: source, detail: `yearly terms for ${term} years from ${year + 1}; one-off ${oneOff.toFixed(3)} USD m`, value: oneOff });
   }
 
-  private arrive(o: OrgState, ci: number, terms: Terms, won: Won | null, year: number): void {
+  /**
+   * An organization takes its seat in city ci (founding, move after a review or a contest). A whole move loses
+   * the staff who do not follow (section 7.12); an office in the destination merges into the new seat.
+   */
+  private arrive(o: OrgState, ci: number, e: Evaluation, won: Won | null, year: number): void {
     const { w, p } = this;
     const c = w.cities[ci];
     const weights = weightsOf(o, year, p);
+    let moving = o.staff;
     if (o.seat >= 0) {
       const old = w.cities[o.seat];
       old.commitments = old.commitments.filter((cm) => cm.org !== o.idx);
       o.commitment = null;
+      const there = o.officeCity === ci ? o.officeShare : 0;
+      const leavers = o.staff * (1 - there) * leaveShare(o.localShare, p);
+      moving = o.staff * (1 - there) - leavers;
+      o.staff -= leavers;
+      if (o.officeCity === ci) o.setOffice(-1, 0);
     }
-    // Relocation grant, paid while this year's budget lasts.
-    const wanted = terms.grantMusdPerStaff * o.staff;
+    // Relocation grant for the staff who move, paid while this year's budget lasts.
+    const grant = Math.max(c.levels.grantMusdPerStaff, won?.offer.relocationGrantMusdPerStaff ?? 0, o.offers.get(ci)?.relocationGrantMusdPerStaff ?? 0);
+    const wanted = grant * moving;
     const paid = Math.min(wanted, c.budgetLeft);
     if (paid < wanted - 1e-12) this.emit({ year, type: 'grant_shortfall', org: o.def.id, city: c.def.id, detail: `grant ${paid.toFixed(3)} of ${wanted.toFixed(3)} USD m paid`, value: paid });
     c.budgetLeft -= paid; c.spend.grants += paid;
     if (won) this.commit(o, ci, won.offer, won.contest, year);
-    creditArrival(c, o, weights, terms, p);
+    creditArrival(c, o, weights, e, p);
     o.seat = ci;
     // The reference for later dissatisfaction is the seat utility in the first review year at the new seat.
     o.refUtility = NaN;
   }
 }
 
+/** An evaluation with the balance bonus members give (votes): the term and the utility. */
+function withBalance(e: Evaluation, balance: number): Evaluation {
+  return balance ? { ...e, terms: { ...e.terms, balance }, utility: e.utility + balance } : e;
+}
+
+/** A vote round as text: tally, then who was eliminated or withdrew (and whom they endorsed). */
+export function roundDetail(r: VoteRound, id: (c: number) => string): string {
+  const parts = [`${r.kind === 'points' ? 'points ' : r.kind === 'sounding' ? 'sounding ' : ''}${r.votes.map(([c, v]) => `${id(c)}:${v}`).join(' ')}`];
+  if (r.eliminated !== null) parts.push(`eliminated ${id(r.eliminated)}${r.byLot ? ' by lot' : ''}`);
+  for (const x of r.withdrawn) parts.push(`${id(x.city)} withdrew${x.endorsed !== null ? ` endorsing ${id(x.endorsed)}` : ''}`);
+  if (r.decided) parts.push(r.byLot ? 'decided by lot' : 'decided');
+  return parts.join('; ');
+}
+
 interface PerCity { arrivals: number; departures: number; foundingsWon: number; contestsWon: number; spend: number }
 
 /** The run summary from the final world and the run's counters. */
-function summarize(w: World, sc: Scenario, seed: number, lastYear: number, counters: Pick<Summary, 'relocations' | 'foundings' | 'reviews' | 'vetoes' | 'contests'>,
+function summarize(w: World, sc: Scenario, seed: number, lastYear: number, counters: Pick<Summary, 'relocations' | 'units' | 'foundings' | 'reviews' | 'vetoes' | 'contests'>,
   perCity: PerCity[], staffYears: Float64Array): Summary {
   recount(w);
   const active = w.orgs.filter((o) => o.active);
@@ -511,7 +622,7 @@ function summarize(w: World, sc: Scenario, seed: number, lastYear: number, count
     const pc = perCity[c.idx];
     const won = pc.arrivals + pc.foundingsWon;
     byCity[c.def.id] = {
-      hostedOrgs: c.hostedTotal, hostedStaff: staff, arrivals: pc.arrivals, departures: pc.departures, foundingsWon: pc.foundingsWon,
+      hostedOrgs: c.hostedTotal, hostedOffices: c.officesTotal, hostedStaff: staff, arrivals: pc.arrivals, departures: pc.departures, foundingsWon: pc.foundingsWon,
       contestsWon: pc.contestsWon, spendMusd: pc.spend, staffYearsHosted: staffYears[c.idx],
       costPerOrgWonMusd: won > 0 ? pc.spend / won : null,
       costPerStaffYearMusd: staffYears[c.idx] > 0 ? pc.spend / staffYears[c.idx] : null,

@@ -2,12 +2,15 @@
  * The yearly review hazard: every active organization draws its block of uniforms and decides whether to
  * review its seat this year. This pass touches every organization every year, so it reads the organization
  * table's arrays directly; the reviews themselves (a few percent of organizations) are decided afterwards by
- * the engine, in organization order. Pure: no I/O.
+ * the engine, in organization order. Courting is measured on the same consideration set and with the same
+ * utility as the review choice (choice.ts): the best considered city against the seat with its stay bonus.
+ * Pure: no I/O.
  */
-import { offerTerms } from './cities.ts';
+import { consideredCities, moveUtility, type Shortlists } from './choice.ts';
 import { drawRow, seedRow, type Streams } from './rng.ts';
-import { advertisedBest, advertisedPull, evaluate, seatUtility, termsFor, type Adverts, type CityTable } from './scoring.ts';
+import { evaluate, plainMoveUtility, plainSeatUtility, type CityTable } from './scoring.ts';
 import { stageIndex, weightsAt, type World } from './world.ts';
+import { termsIn } from './choice.ts';
 
 /** Organizations that review this year, in organization order, with what the review needs. */
 export interface Reviewers {
@@ -28,18 +31,20 @@ export const newReviewers = (): Reviewers => ({ n: 0, org: [], stage: [], seatUt
 export interface HazardTrace { seatUtility: Float64Array; hazard: Float64Array; reviewed: Uint8Array }
 
 /**
- * `seatU` is `seatTable(w, t)`; `anchorOfAge` the age anchoring 1 - exp(-age/scale). Organizations in
+ * `lists` are the year's shortlists; `anchorOfAge` the age anchoring 1 - exp(-age/scale). Organizations in
  * `inContest` draw but do not review. Fills `out` (reset first).
  */
-export function hazardPass(w: World, t: CityTable, adverts: Adverts, seatU: Float64Array, year: number, inContest: Set<number>,
+export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: number, inContest: Set<number>,
   streams: Streams, anchorOfAge: (age: number) => number, out: Reviewers, trace: HazardTrace | null): void {
   const p = w.params, T = w.table;
   // the table's arrays, read once: no organization is added during the pass
   const seats = T.seat, act = T.active, founded = T.founded, staffs = T.staff, budgets = T.budgetMusd, locals = T.localShare;
   const plain = T.plain, committed = T.committed, domains = T.domain, refU = T.refUtility, stress = T.stress, trigger = T.trigger;
+  const office = T.officeCity, noPriv = T.noPrivileges, leaseOpen = T.leaseOpen;
   const seeded = T.seeded, rng = T.rng;
-  const nOrgs = T.size, nc = w.cities.length, nd = w.domains.length;
+  const nOrgs = T.size;
   const rv = p.review;
+  const K = p.choice.considerationSize;
   const anchorMax = p.anchor.max, ageWeight = p.anchor.ageWeight, localWeight = p.anchor.localWeight;
   const block = BLOCK;
   out.n = 0; out.org.length = 0; out.stage.length = 0; out.seatUtility.length = 0; out.u1.length = 0; out.u2.length = 0; out.veto.length = 0;
@@ -52,30 +57,33 @@ export function hazardPass(w: World, t: CityTable, adverts: Adverts, seatU: Floa
     drawRow(rng, i, block);
     if (inContest.size && inContest.has(i)) continue;
     const age = year - founded[i];
-    const stageIdx = stageIndex(age, p);
+    const si = stageIndex(age, p);
+    const k = domains[i];
     const localShare = locals[i];
-    let us: number, courting: number;
-    if (plain[i] && !committed[i]) {
-      // Stage weights, general terms at the seat, no standing offers: the shared yearly tables give the seat
-      // utility and (the seat being valued with the stage's weights) the advertised pull exactly.
-      const k = domains[i];
-      us = seatU[(stageIdx * nc + seat) * nd + k];
-      const best = advertisedBest(adverts, stageIdx * nd + k, seat, staffs[i], budgets[i], localShare, p);
-      courting = best === -Infinity ? 0 : Math.max(0, best - us);
+    const list = lists.get(si, k);
+    const bonus = leaseOpen[i] ? 0 : p.choice.stayBonus;
+    let us: number, best = -Infinity;
+    if (plain[i] && !committed[i] && office[i] < 0 && noPriv[i] < 0) {
+      // Stage weights, general terms everywhere, no offers, office or withdrawn privileges: numbers from the table.
+      const staff = staffs[i], budget = budgets[i];
+      us = plainSeatUtility(t, w.cities[seat], si, k, staff, budget, p);
+      if (lists.bound(si, k, staff, budget, localShare) > us + bonus) {
+        let taken = 0;
+        for (let j = 0; j < list.length && taken < K; j++) {
+          const c = list[j];
+          if (c === seat) continue;
+          taken++;
+          const u = plainMoveUtility(t, w.cities[c], si, k, staff, budget, localShare, p);
+          if (u > best) best = u;
+        }
+      }
     } else {
       const o = w.orgs[i];
-      const weights = weightsAt(o, stageIdx, p);
-      const seatC = w.cities[seat];
-      const seatTerms = termsFor(seatC, o);
-      us = seatUtility(w, t, o, seatC, weights, seatTerms);
-      courting = advertisedPull(adverts, w, t, o, stageIdx, seatTerms);
-      if (o.offers.size) for (const [ci, offer] of o.offers) {
-        if (ci === seat) continue;
-        const c = w.cities[ci];
-        const e = evaluate(w, t, o, c, weights, 'move', termsFor(c, o, offerTerms(offer)));
-        courting = Math.max(courting, e.utility - us);
-      }
+      const wt = weightsAt(o, si, p);
+      us = evaluate(w, t, o, w.cities[seat], wt, 'seat', termsIn(w, o, seat), 0).utility;
+      for (const c of consideredCities(o, list, K)) { const u = moveUtility(w, t, o, c, wt); if (u > best) best = u; }
     }
+    const courting = best === -Infinity ? 0 : Math.max(0, best - (us + bonus));
     if (Number.isNaN(refU[i])) refU[i] = us;
     const dissatisfaction = Math.max(0, refU[i] - us - rv.tolerance);
     const anchor = Math.min(anchorMax, ageWeight * anchorOfAge(age) + localWeight * localShare);
@@ -85,7 +93,7 @@ export function hazardPass(w: World, t: CityTable, adverts: Adverts, seatU: Floa
     const reviewed = hazard > 0 && block[0] < hazard;
     if (trace) { trace.seatUtility[i] = us; trace.hazard[i] = hazard; trace.reviewed[i] = reviewed ? 1 : 0; }
     if (!reviewed) continue;
-    out.org.push(i); out.stage.push(stageIdx); out.seatUtility.push(us); out.u1.push(block[1]); out.u2.push(block[2]); out.veto.push(block[3]);
+    out.org.push(i); out.stage.push(si); out.seatUtility.push(us); out.u1.push(block[1]); out.u2.push(block[2]); out.veto.push(block[3]);
     out.n++;
   }
 }

@@ -25,15 +25,19 @@ const p = (d: number, unit: string, meaning: string, source: string, extra: Part
   default: d, unit, meaning, source, min: 0, ...extra,
 });
 const w = (d: number, meaning: string, source = CAL): ParamSpec => p(d, 'weight', meaning, source, { max: 1 });
+/** A stage's driver weight: relative (the four of a stage are divided by their sum), so one can be swept alone. */
+const rw = (d: number, meaning: string, source = CAL): ParamSpec => p(d, 'relative weight', meaning + ' (relative: a stage\'s four weights are divided by their sum)', source);
 
 /** Nested registry; leaves are ParamSpec. Paths such as `choice.temperature` address it. */
 export const PARAM_SPECS = {
   choice: {
     temperature: p(0.05, 'utility', 'scale of the stay-versus-move logit (larger: noisier choices)', 'multinomial logit location choice, McFadden 1978; ' + CAL, { min: 1e-4 }),
     nestScale: p(0.03, 'utility', 'scale of the logit among candidate destinations inside the move nest; must not exceed temperature (random-utility consistency)', 'nested logit, McFadden 1978; ' + CAL, { min: 1e-4 }),
-    stayBonus: p(0.1, 'utility', 'status-quo advantage of the current seat (inertia beyond measured moving cost)', CAL),
+    stayBonus: p(0.05, 'utility', 'status-quo advantage of the current seat (inertia beyond measured moving cost); not granted in a year its lease or host agreement expires', CAL),
+    considerationSize: p(5, 'cities', 'cities a reviewing organization considers besides its seat and the cities that court it: the best this many by utility (a bounded consideration set, so that adding cities nobody would choose does not make moving likelier)', 'consideration sets in random-utility choice, Manski 1977; WADA 2001 shortlisted 6 of 10 bids; ' + CAL, { min: 1, max: 50, integer: true }),
     clusterWeight: p(0.15, 'utility', 'utility per unit of cluster pull: hosting organizations of the same domain attracts more of them', S001 + ' (Bonn environmental cluster); ' + S000),
     clusterScale: p(4, 'organizations', 'same-domain hosted organizations at which cluster pull reaches 63% of its maximum (pull = 1 - exp(-n/scale))', S001 + ' (UNFCCC, UNV, UNCCD then UNEP offices, ICLEI); ' + CAL, { min: 1e-6 }),
+    officeWeight: w(0.5, 'weight of an office or outposted unit, relative to a headquarters, in the cluster and hub counts of the city hosting it', CAL),
     hubScale: p(30, 'organizations', 'hosted organizations of any domain (modelled plus background count) at which the hub component of operations reaches 63%', DOM6 + ' (Geneva ~38 IGOs, Vienna ~50, Bonn 27)', { min: 1e-6 }),
   },
   drivers: {
@@ -42,10 +46,9 @@ export const PARAM_SPECS = {
       legal: w(0.25, 'share of the security driver from the legal framework (host-state law, privileges and immunities)', S001 + ' (host-state agreement); ' + DOM6),
     },
     resources: {
-      premises: w(0.4, 'share of the resources driver from premises: 1 - office cost x (1 - free-office share)', S001 + ' (free UN Campus)'),
-      subsidy: w(0.25, 'share of the resources driver from operating subsidies', S001 + ' (Bangkok office: USD 400-450k a year)'),
-      tax: w(0.15, 'share of the resources driver from staff tax exemption and privileges', S001 + ' (P5+ exemption, refunds)'),
-      nationalSupport: w(0.2, 'share of the resources driver from national government support', S001 + ' (federal support for Bonn)'),
+      officeCost: w(0.25, 'share of the resources driver from the affordability of offices without help (1 - office cost)', S001 + ' (free UN Campus); ' + CAL),
+      offer: w(0.5, "share of the resources driver from the money a city offers (free offices, operating subsidy, tax exemption, one-off money), valued relative to the organization's budget (section 7.2)", S001 + ' (Bangkok office: USD 400-450k a year); ' + DOM6 + ' (host subsidies USD 1-20m a year)'),
+      nationalSupport: w(0.25, 'share of the resources driver from national government support', S001 + ' (federal support for Bonn)'),
     },
     operations: {
       connectivity: w(0.25, 'share of the operations driver from connectivity (air hub)', S001 + ' (transport hub); Strauss-Kahn and Vives 2009'),
@@ -60,29 +63,33 @@ export const PARAM_SPECS = {
       leadership: w(0.6, "share of the values driver from the city's issue-leadership stock in the organization's domain", S000 + ' (value convergence and issue leadership)'),
       openness: w(0.4, 'share of the values driver from openness / convergence with multilateral values', S000 + '; 003_a3ab67beb23ded96.txt'),
     },
-    subsidyScaleMusd: p(0.5, 'USD m per organization-year', 'operating subsidy at which the subsidy component reaches 63% (1 - exp(-s/scale))', S001 + ' (USD 0.4-0.45m host subsidy)', { min: 1e-6 }),
+  },
+  money: {
+    discountRate: p(0.05, 'share per year', 'discount rate at which an organization values money promised for future years', 'standard public-sector discount rates of 3-7%; ' + CAL, { max: 1 }),
+    horizonYears: p(10, 'years', 'planning horizon over which money is expressed per year: an offer is worth its present value divided by the annuity factor of this horizon', CAL, { min: 1, max: 100, integer: true }),
+    halfValueShare: p(0.1, "share of budget per year", "money offered per year, as a share of the organization's own annual budget, at which the offer's value reaches half its maximum (value = x / (x + this)): USD 1m a year is decisive for a 20-person secretariat and marginal for a 900-person agency", DOM6 + ' (host subsidies from ~1% to ~20% of a body\'s budget); ' + CAL, { min: 1e-6 }),
   },
   stages: {
     foundingYears: p(5, 'years', 'age below which an organization is in its founding stage', DOM6 + ' (interim seat 2-6 years)', { integer: true }),
     matureAge: p(25, 'years', 'age from which an organization is mature', S002 + ' (20-30 years staff pipeline); ' + CAL, { integer: true }),
     ownProfileShare: w(0.5, "weight of an organization's own driver profile against its stage profile when both exist"),
     founding: {
-      security: w(0.15, 'security weight of founding-stage organizations', S000 + ' (stage-dependent needs)'),
-      resources: w(0.45, 'resources weight of founding-stage organizations (money and premises first)', S000 + '; ' + S001),
-      operations: w(0.25, 'operations weight of founding-stage organizations', S000),
-      values: w(0.15, 'values weight of founding-stage organizations', S000),
+      security: rw(0.15, 'security weight of founding-stage organizations', S000 + ' (stage-dependent needs)'),
+      resources: rw(0.45, 'resources weight of founding-stage organizations (money and premises first)', S000 + '; ' + S001),
+      operations: rw(0.25, 'operations weight of founding-stage organizations', S000),
+      values: rw(0.15, 'values weight of founding-stage organizations', S000),
     },
     growth: {
-      security: w(0.2, 'security weight of growth-stage organizations', S000),
-      resources: w(0.3, 'resources weight of growth-stage organizations', S000),
-      operations: w(0.3, 'operations weight of growth-stage organizations', S000),
-      values: w(0.2, 'values weight of growth-stage organizations', S000),
+      security: rw(0.2, 'security weight of growth-stage organizations', S000),
+      resources: rw(0.3, 'resources weight of growth-stage organizations', S000),
+      operations: rw(0.3, 'operations weight of growth-stage organizations', S000),
+      values: rw(0.2, 'values weight of growth-stage organizations', S000),
     },
     mature: {
-      security: w(0.25, 'security weight of mature organizations', S000),
-      resources: w(0.1, 'resources weight of mature organizations', S000),
-      operations: w(0.4, 'operations weight of mature organizations (network and partners)', S000),
-      values: w(0.25, 'values weight of mature organizations', S000),
+      security: rw(0.25, 'security weight of mature organizations', S000),
+      resources: rw(0.1, 'resources weight of mature organizations', S000),
+      operations: rw(0.4, 'operations weight of mature organizations (network and partners)', S000),
+      values: rw(0.25, 'values weight of mature organizations', S000),
     },
   },
   growth: {
@@ -106,9 +113,13 @@ export const PARAM_SPECS = {
   },
   move: {
     costPerStaffMusd: p(0.03, 'USD m per staff', 'direct relocation cost per staff member moved', S001 + ' (USD 30k per person); ' + DOM6 + ' (EMA ~EUR 25k)'),
-    costWeight: p(1, 'utility per budget-year', 'utility loss per unit of net moving cost over annual budget', CAL),
-    localLossWeight: p(0.3, 'utility per share', 'utility loss per share of locally hired staff lost by moving', S001 + ' (UNDP); ' + DOM6 + ' (EMA lost ~24%)'),
-    disruption: p(0.075, 'utility', 'utility loss from disruption of any move (also the smallest advantage an outside offer needs before it raises the review hazard)', DOM6 + ' (full moves ~0.2-0.3% per agency-year); ' + CAL),
+    replacementCostMusd: p(0.1, 'USD m per staff', 'cost of replacing a staff member who does not follow a move (recruitment, training, lost output)', DOM6 + ' (EMA lost ~24% of staff); ' + CAL),
+    localLeave: w(0.8, 'share of locally hired staff who leave rather than follow a whole move', S001 + ' (UNDP: local staff unwilling to move); ' + CAL),
+    expatLeave: w(0.1, 'share of internationally recruited staff who leave rather than follow a whole move', DOM6 + ' (EMA: ~24% of staff left; retention surveys); ' + CAL),
+    disruptionYears: p(0.25, 'budget-years', 'disruption of a whole move (lost output, double running costs), in years of the organization\'s budget', CAL),
+    costWeight: p(0.2, 'utility per budget-year', "utility lost per year's budget of moving cost (relocation, replacement of leavers, disruption)", CAL),
+    unitShare: w(0.15, 'share of staff moved when an organization outposts a unit or opens an office instead of moving whole', DOM6 + ' (UNHCR moved 155 of ~900 Geneva posts to Budapest; UN80 outposting of 10-25% of posts)'),
+    officeSetup: p(0.05, 'utility', 'fixed utility cost of splitting an organization between its seat and an office (coordination, a second site)', CAL),
   },
   org: {
     budgetPerStaffMusd: p(0.2, 'USD m per staff-year', 'annual budget assumed per staff member when an organization gives no budget', S001 + ' (Bangkok office figures); ' + CAL, { min: 1e-6 }),
@@ -139,7 +150,6 @@ export const PARAM_SPECS = {
       decay: w(0.15, 'yearly decay of issue leadership (initiatives are forgotten)'),
       gain: w(0.4, 'maximum yearly gain toward full leadership in a domain'),
       costScaleMusd: p(2, 'USD m per year per domain', 'yearly spending on one domain at which the gain reaches 63% of its maximum', CAL, { min: 1e-6 }),
-      focusInitial: w(0.5, "initial leadership of a city in each of its focus domains (the specialized city's brand)", S000 + ' (specialized cities); ' + CAL),
     },
   },
   strategy: {
@@ -172,9 +182,15 @@ export const PARAM_SPECS = {
   },
   contest: {
     threshold: p(0.5, 'share of votes', 'share of votes a candidate needs to win a round: at least this share and more than half; a run-off between the last two needs a simple majority', DOM6 + ' (majority or two-thirds)', { max: 1 }),
-    voteNoise: p(0.03, 'utility', 'scale of each member\'s Gumbel taste shock per round', CAL, { min: 0 }),
-    memberWeightSpread: p(0.1, 'weight', 'standard deviation of member driver weights around the organization\'s', CAL),
+    voteNoise: p(0.03, 'utility', "scale of each member's Gumbel taste shock per round", CAL, { min: 0 }),
+    memberWeightSpread: p(0.1, 'weight', "standard deviation of member driver weights around the organization's", CAL),
     regionAffinity: p(0.05, 'utility', 'utility bonus a member gives candidates in its own region', DOM6 + ' (regional blocs in seat votes)'),
+    homeBias: p(1, 'utility', "utility bonus a member state gives its own country's candidate (a state votes for its own city while it stands)", DOM6 + ' (national candidacies); ' + CAL),
+    balanceWeight: p(0.05, 'utility', 'utility bonus members give a candidate in a country hosting no international organizations (geographic balance: UNEP to Nairobi, the EU priority for states without an agency)', DOM6 + ' (UNEP 1972, EU 2017); ' + CAL),
+    balanceScale: p(10, 'organizations', "organizations hosted in the candidate's country at which the balance bonus falls to 37% of its maximum (bonus = balanceWeight x exp(-hosted/scale))", CAL, { min: 1e-6 }),
+    withdrawBelow: w(0.1, 'share of votes (or of first preferences before the first ballot) below which a candidate withdraws before the next round and endorses another', DOM6 + ' (withdrawals: IRENA 2009, UNEP 1972, IPBES 2012); ' + CAL),
+    endorsementBonus: p(0.05, 'utility', "utility bonus a withdrawn candidate's supporters give the candidate it endorses", CAL),
+    shortlist: p(6, 'cities', 'candidates kept for the decision in an open contest: the bids the organization values most (WADA shortlisted 6 of 10 applications)', DOM6 + ' (contests draw 3 to ~20 bids); ' + CAL, { min: 1, max: 100, integer: true }),
   },
   foundings: {
     rate: p(0, 'organizations per year', 'expected number of synthetic organizations founded each year (Poisson); 0 = only scenario-defined foundings', CAL),
@@ -220,11 +236,10 @@ export function resolveParams(overrides: ParamOverrides = {}): Params {
 /** Groups of weights that must each sum to 1 (checked at validation). */
 export const WEIGHT_GROUPS: string[][] = [
   ['drivers.security.safety', 'drivers.security.legal'],
-  ['drivers.resources.premises', 'drivers.resources.subsidy', 'drivers.resources.tax', 'drivers.resources.nationalSupport'],
+  ['drivers.resources.officeCost', 'drivers.resources.offer', 'drivers.resources.nationalSupport'],
   ['drivers.operations.connectivity', 'drivers.operations.workforce', 'drivers.operations.conference', 'drivers.operations.schools',
     'drivers.operations.livability', 'drivers.operations.livingCost', 'drivers.operations.hub'],
   ['drivers.values.leadership', 'drivers.values.openness'],
-  ...(['founding', 'growth', 'mature'] as const).map((s) => ['security', 'resources', 'operations', 'values'].map((d) => `stages.${s}.${d}`)),
   ...(['rising', 'specialized', 'node'] as const).map((s) => ['cash', 'schools', 'security', 'leadership'].map((d) => `strategy.${s}.${d}`)),
   ['strategy.cashFreeOffices', 'strategy.cashSubsidy', 'strategy.cashTax'],
 ];

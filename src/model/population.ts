@@ -11,7 +11,8 @@
  * the start) times the four driver scores computed from the city's attributes (security: safety and legal
  * framework; resources: premises at full cost and national support; operations: connectivity, workforce,
  * conference capacity, schools, livability, affordability and the hub effect of the city's background
- * `hostedIos`; values: openness and the initial leadership of a focus domain), using the driver shares of the
+ * `hostedIos`; values: openness and the city's stated initial leadership in the domain; cluster: the background
+ * organizations of the city's focus domains), using the driver shares of the
  * resolved parameters. The logit scale is `choice.temperature`. Draws come from the organization's own
  * `population` stream (keyed by its id) and from the seats of the organizations generated before it.
  */
@@ -19,6 +20,7 @@ import type { CityDef, OrgDef } from '../scenario/schema.ts';
 import { CITY_TYPES, ORG_KINDS, REGIONS } from '../scenario/schema.ts';
 import { resolveParams, type Params } from './params.ts';
 import { Streams, type Stream } from './rng.ts';
+import { stageWeightsAt } from './world.ts';
 
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const beta2 = (r: Stream, lo: number, hi: number) => r2(lo + (hi - lo) * (r() + r()) / 2);
@@ -52,17 +54,17 @@ export function syntheticCities(seed: number, n: number, domains: string[]): Cit
 }
 
 /** City-side driver scores with no levers, no built stocks and no modelled organizations (see the file comment). */
-export interface BaselineScores { security: number; resources: number; operations: number; openness: number; focus: Set<string> }
+export interface BaselineScores { security: number; resources: number; operations: number; openness: number; leadership: Record<string, number> }
 
 export function baselineScores(c: CityDef, p: Params): BaselineScores {
   const d = p.drivers;
   return {
     security: d.security.safety * c.safety + d.security.legal * c.legal,
-    resources: d.resources.premises * (1 - c.officeCost) + d.resources.nationalSupport * c.nationalSupport,
+    resources: d.resources.officeCost * (1 - c.officeCost) + d.resources.nationalSupport * c.nationalSupport,
     operations: d.operations.connectivity * c.connectivity + d.operations.workforce * c.workforce + d.operations.conference * c.conference
       + d.operations.schools * c.schools + d.operations.livability * c.livability + d.operations.livingCost * (1 - c.livingCost),
     openness: d.values.openness * c.openness,
-    focus: new Set(c.focusDomains),
+    leadership: c.leadership ?? {},
   };
 }
 
@@ -75,8 +77,8 @@ const STAGE_NAMES: StageName[] = ['founding', 'growth', 'mature'];
  * `hostedIos` included): the model's utility with no levers and no built stocks.
  */
 export function baselineAttractiveness(b: BaselineScores, domain: string, stage: StageName, p: Params, sameDomain = 0, total = 0): number {
-  const w = p.stages[stage];
-  const values = b.openness + (b.focus.has(domain) ? p.drivers.values.leadership * p.stocks.leadership.focusInitial : 0);
+  const w = stageWeightsAt(STAGE_NAMES.indexOf(stage), p);
+  const values = b.openness + p.drivers.values.leadership * (b.leadership[domain] ?? 0);
   const hub = p.drivers.operations.hub * (1 - Math.exp(-total / p.choice.hubScale));
   const cluster = sameDomain > 0 ? p.choice.clusterWeight * (1 - Math.exp(-sameDomain / p.choice.clusterScale)) : 0;
   return w.security * b.security + w.resources * b.resources + w.operations * (b.operations + hub) + w.values * values + cluster;
@@ -117,7 +119,13 @@ export function syntheticOrgs(seed: number, n: number, start: number, cities: re
   const ids = cities.map((c) => (typeof c === 'string' ? c : c.id));
   const scores = cities.map((c) => (typeof c === 'string' ? null : baselineScores(c, p)));
   const total = cities.map((c) => (typeof c === 'string' ? 0 : c.hostedIos));
-  const same = domains.map(() => new Int32Array(nc));
+  // same-domain counts start from each city's background organizations, spread over its focus domains (as in the run)
+  const same = domains.map(() => new Float64Array(nc));
+  cities.forEach((c, j) => {
+    if (typeof c === 'string') return;
+    const focus = c.focusDomains.map((d) => domains.indexOf(d)).filter((k) => k >= 0);
+    for (const k of focus) same[k][j] += c.hostedIos / focus.length;
+  });
   // Utilities are shifted by an upper bound so that every weight is exp(<= 0): no overflow, same probabilities.
   const util = (j: number, si: number, k: number) => (scores[j] ? baselineAttractiveness(scores[j]!, domains[k], STAGE_NAMES[si], p, same[k][j], total[j]) : 0);
   const bound = 1 + p.choice.clusterWeight;

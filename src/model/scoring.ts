@@ -1,41 +1,56 @@
 /**
- * The four drivers, the utility of a city for an organization, and the nested-logit seat choice.
- * City-side components are computed once per year into a `CityTable`; only the organization's weights,
- * its own terms and its moving cost are evaluated per (organization, city) pair.
+ * The four drivers, the money an offer is worth, and the utility of a city for an organization, term by term.
+ *
+ * One utility everywhere (the review screen, the review choice, contests and votes):
+ *
+ *   U(o, c) = base(c) + offer(o, c) - moveCost(o, c) + stayBonus [seat]
+ *   base(c) = w_sec S_sec + w_res R0 + w_ops S_ops + w_val S_val + theta * pull
+ *   offer   = w_res * b_offer * m(x),  x = annual-equivalent money / the organization's budget,  m(x) = x / (x + h)
+ *
+ * `base` depends on the city, the organization's weights and its domain only, so it is tabulated per (stage,
+ * domain) for organizations that use their stage's weights; `offer` and `moveCost` depend on the organization's
+ * size and are computed per organization, always by the same functions, so that every path gives the same bits.
  */
 import type { Params } from './params.ts';
-import { makeTerms, type CityState, type OrgState, type Terms, type World } from './world.ts';
+import { NO_TERMS, makeTerms, stageWeightsAt, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import type { Weights } from '../scenario/schema.ts';
 
 export interface CityTable {
-  /** per city */
+  /** per city: security score with and without the legal framework (an organization whose privileges were withdrawn) */
   security: Float64Array;
+  securityNoLegal: Float64Array;
   operations: Float64Array;
-  /** resources under the city's general terms, for targeted domains and for the others */
-  resourcesTargeted: Float64Array;
-  resourcesUntargeted: Float64Array;
+  /** resources without any offer: office affordability and national support */
+  resourcesBase: Float64Array;
+  /** general cash levers for targeted domains: yearly value per staff member (free offices, tax) and per organization (subsidy); grant per staff */
+  perStaff: Float64Array;
+  fixed: Float64Array;
+  grant: Float64Array;
   /** per city x domain (row-major, city * nDomains + domain) */
   values: Float64Array;
-  clusterCount: Int32Array;
-  /** cluster pull of the hosted count, and of the count less one (an organization does not count itself) */
+  /** effective same-domain count (headquarters + office weight x offices + background) */
+  clusterCount: Float64Array;
+  /** cluster pull of the count, and of the count less one (an organization does not pull itself) */
   pull: Float64Array;
   pullSelf: Float64Array;
   nDomains: number;
-  /** clusterPull by hosted count, filled as counts appear (the parameters are fixed for a table's run) */
-  pullByCount: number[];
 }
 
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 
-export function securityScore(c: CityState, p: Params): number {
+export function securityScore(c: CityState, p: Params, legal = true): number {
   const d = p.drivers.security;
-  return d.safety * clamp01(c.def.safety * (1 - c.shock) + c.securityExtra) + d.legal * c.def.legal;
+  return d.safety * clamp01(c.def.safety * (1 - c.shock) + c.securityExtra) + (legal ? d.legal * c.def.legal : 0);
+}
+
+export function hubCount(c: CityState, p: Params): number {
+  return c.hostedTotal + p.choice.officeWeight * c.officesTotal + c.def.hostedIos;
 }
 
 export function operationsScore(c: CityState, p: Params): number {
   const d = p.drivers.operations;
   const a = c.def;
-  const hub = 1 - Math.exp(-(c.hostedTotal + a.hostedIos) / p.choice.hubScale);
+  const hub = 1 - Math.exp(-hubCount(c, p) / p.choice.hubScale);
   return d.connectivity * a.connectivity + d.workforce * a.workforce + d.conference * a.conference
     + d.schools * clamp01(a.schools + c.schoolsExtra) + d.livability * a.livability + d.livingCost * (1 - a.livingCost) + d.hub * hub;
 }
@@ -49,255 +64,285 @@ export function valuesScore(c: CityState, k: number, p: Params): number {
   return d.leadership * leadershipOf(c, k) + d.openness * c.def.openness;
 }
 
-/** Resources driver: premises, operating subsidy, tax exemption, national support. */
-export function resourcesScore(officeCost: number, nationalSupport: number, t: Terms, p: Params): number {
+/** Resources without offers: office affordability and national support (the offer's money is added by `offerValue`). */
+export function resourcesBase(c: CityState, p: Params): number {
   const d = p.drivers.resources;
-  return d.premises * (1 - officeCost * (1 - t.freeOffices))
-    + d.subsidy * (1 - Math.exp(-t.subsidyMusd / p.drivers.subsidyScaleMusd))
-    + d.tax * t.taxExemption + d.nationalSupport * nationalSupport;
+  return d.officeCost * (1 - c.def.officeCost) + d.nationalSupport * c.nationalSupport;
 }
 
 export function clusterPull(n: number, p: Params): number {
   return n > 0 ? 1 - Math.exp(-n / p.choice.clusterScale) : 0;
 }
 
-/**
- * Driver weights times the city's driver scores, plus the cluster pull: the utility of city `ci` for an
- * organization of domain slot `i` (ci * nDomains + domain) under resources score `r`, before moving costs and
- * the stay bonus. One expression for the seat utility, the seat table, the adverts and the choice index, so
- * that their numbers agree to the last bit.
- */
-export function weightedValue(wt: Weights, t: CityTable, ci: number, i: number, r: number, pull: number, p: Params): number {
-  return wt.security * t.security[ci] + wt.resources * r + wt.operations * t.operations[ci] + wt.values * t.values[i] + p.choice.clusterWeight * pull;
+/** Same-domain count of city c for domain k: headquarters, offices (weighted) and background organizations. */
+export function clusterCount(c: CityState, k: number, p: Params): number {
+  return c.hostedByDomain[k] + p.choice.officeWeight * c.officesByDomain[k] + c.backgroundByDomain[k];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Money
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Present value of 1 a year for `n` years at rate `r`. */
+export function annuity(n: number, r: number): number {
+  return r > 0 ? (1 - Math.pow(1 + r, -n)) / r : n;
+}
+
+/** Weight of a yearly stream lasting `years` (0: open-ended, valued over the horizon) relative to the horizon. */
+export function streamFactor(years: number, p: Params): number {
+  if (years <= 0) return 1;
+  const r = p.money.discountRate, h = p.money.horizonYears;
+  return annuity(years, r) / annuity(h, r);
+}
+
+/** m(x) = x / (x + h): the value of money worth a share x of the organization's budget a year; 0 for none. */
+export function moneyValue(x: number, p: Params): number {
+  return x > 0 ? x / (x + p.money.halfValueShare) : 0;
 }
 
 /**
+ * Annual-equivalent money (USD m a year over the planning horizon) an organization of `staff` gets in city c:
+ * the general levers (if its domain is targeted) and any specific terms (a commitment, a bid, a standing offer),
+ * each yearly component taking its best source valued at present value over that source's term, plus one-off
+ * money spread over the horizon by its annuity factor.
+ */
+export function annualMoney(c: CityState, staff: number, general: Terms, specific: readonly Terms[] | null, p: Params): number {
+  const office = p.levers.officeCostPerStaffMusd * c.def.officeCost, tax = p.levers.taxCostPerStaffMusd;
+  let f = general.freeOffices, s = general.subsidyMusd, x = general.taxExemption, once = 0;
+  if (specific) for (const t of specific) {
+    const k = streamFactor(t.years, p);
+    if (t.freeOffices * k > f) f = t.freeOffices * k;
+    if (t.subsidyMusd * k > s) s = t.subsidyMusd * k;
+    if (t.taxExemption * k > x) x = t.taxExemption * k;
+    once += t.oneOffMusd;
+  }
+  let a = (f * office + x * tax) * staff + s;
+  if (once > 0) a += once / annuity(p.money.horizonYears, p.money.discountRate);
+  return a;
+}
+
+/** The offer term of the utility (before the resources weight): b_offer x m(money / budget). */
+export function offerScore(annualMusd: number, budgetMusd: number, p: Params): number {
+  return p.drivers.resources.offer * moneyValue(annualMusd / Math.max(budgetMusd, 1e-9), p);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Moving cost
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Share of staff who leave rather than follow a whole move. */
+export function leaveShare(localShare: number, p: Params): number {
+  return localShare * p.move.localLeave + (1 - localShare) * p.move.expatLeave;
+}
+
+/**
+ * Utility lost by moving the whole organization to a city paying `grant` per staff member: relocation of the
+ * staff who follow (net of the grant), replacement of those who leave, and disruption, all relative to the
+ * organization's budget (budget-years), times `move.costWeight`. `alreadyThere` is the share of staff already in
+ * the destination (an office there): they neither move nor leave.
+ */
+export function moveCostOf(staff: number, budgetMusd: number, localShare: number, grant: number, p: Params, alreadyThere = 0): number {
+  const m = p.move;
+  const n = staff * (1 - alreadyThere);
+  const leavers = n * leaveShare(localShare, p);
+  const relocation = Math.max(0, (n - leavers) * (m.costPerStaffMusd - grant));
+  const money = relocation + leavers * m.replacementCostMusd + m.disruptionYears * budgetMusd * (1 - alreadyThere);
+  return m.costWeight * money / Math.max(budgetMusd, 1e-9);
+}
+
+export function moveCost(o: OrgState, ci: number, grant: number, p: Params): number {
+  return moveCostOf(o.staff, o.budgetMusd, o.localShare, grant, p, o.officeCity === ci ? o.officeShare : 0);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The city table
+// ---------------------------------------------------------------------------------------------------------------
+
+/**
  * The city-side components of this moment. With `into` (a table of the same world), its arrays are
- * overwritten and returned instead of allocating new ones: the engine rebuilds the table every year and
- * before every contest, and small runs spent much of their time allocating it.
+ * overwritten and returned instead of allocating new ones: the engine rebuilds the table every year.
  */
 export function buildCityTable(w: World, into?: CityTable): CityTable {
   const nc = w.cities.length, nd = w.domains.length, p = w.params;
   const t: CityTable = into && into.nDomains === nd && into.security.length === nc ? into : {
-    security: new Float64Array(nc), operations: new Float64Array(nc),
-    resourcesTargeted: new Float64Array(nc), resourcesUntargeted: new Float64Array(nc),
-    values: new Float64Array(nc * nd), clusterCount: new Int32Array(nc * nd), nDomains: nd,
-    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd), pullByCount: [0],
+    security: new Float64Array(nc), securityNoLegal: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
+    perStaff: new Float64Array(nc), fixed: new Float64Array(nc), grant: new Float64Array(nc),
+    values: new Float64Array(nc * nd), clusterCount: new Float64Array(nc * nd), nDomains: nd,
+    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),
   };
-  const pc = t.pullByCount;
   for (const c of w.cities) {
     t.security[c.idx] = securityScore(c, p);
-    t.operations[c.idx] = operationsScore(c, p);
-    t.resourcesTargeted[c.idx] = resourcesScore(c.def.officeCost, c.nationalSupport, c.levels, p);
-    t.resourcesUntargeted[c.idx] = resourcesScore(c.def.officeCost, c.nationalSupport, c.untargeted, p);
-    for (let k = 0; k < nd; k++) {
-      t.values[c.idx * nd + k] = valuesScore(c, k, p);
-      const n = c.hostedByDomain[k];
-      t.clusterCount[c.idx * nd + k] = n;
-      t.pull[c.idx * nd + k] = n > 0 ? (pc[n] ??= clusterPull(n, p)) : 0;
-      t.pullSelf[c.idx * nd + k] = n > 1 ? (pc[n - 1] ??= clusterPull(n - 1, p)) : 0;
-    }
+    t.securityNoLegal[c.idx] = securityScore(c, p, false);
+    t.resourcesBase[c.idx] = resourcesBase(c, p);
+    const l = c.levels;
+    t.perStaff[c.idx] = l.freeOffices * p.levers.officeCostPerStaffMusd * c.def.officeCost + l.taxExemption * p.levers.taxCostPerStaffMusd;
+    t.fixed[c.idx] = l.subsidyMusd;
+    t.grant[c.idx] = l.grantMusdPerStaff;
+    for (let k = 0; k < nd; k++) t.values[c.idx * nd + k] = valuesScore(c, k, p);
   }
+  refreshCounts(w, t);
   return t;
 }
 
 /**
- * Bring a table built earlier this year up to date after organizations moved or were founded: only the parts
- * that depend on the hosted counts change (the hub effect in operations, the cluster counts and pulls); the
- * levers, stocks and events that set the rest act before the year's table is built. Gives the arrays
- * `buildCityTable` would give, at a fraction of the cost (the engine calls it before every contest).
+ * Bring a table up to date after organizations moved, were founded or opened offices: only the parts that depend
+ * on the hosted counts change (the hub effect in operations, the cluster counts and pulls).
  */
 export function refreshCounts(w: World, t: CityTable): void {
-  const nd = t.nDomains, p = w.params, pc = t.pullByCount;
+  const nd = t.nDomains, p = w.params;
   for (const c of w.cities) {
     t.operations[c.idx] = operationsScore(c, p);
     for (let k = 0; k < nd; k++) {
-      const n = c.hostedByDomain[k];
-      t.clusterCount[c.idx * nd + k] = n;
-      t.pull[c.idx * nd + k] = n > 0 ? (pc[n] ??= clusterPull(n, p)) : 0;
-      t.pullSelf[c.idx * nd + k] = n > 1 ? (pc[n - 1] ??= clusterPull(n - 1, p)) : 0;
+      const i = c.idx * nd + k;
+      const n = clusterCount(c, k, p);
+      t.clusterCount[i] = n;
+      t.pull[i] = clusterPull(n, p);
+      t.pullSelf[i] = clusterPull(n - 1, p);
     }
   }
 }
 
-/** The terms an organization gets in a city: general levers if its domain is targeted, improved by a commitment or offer. */
-export function termsFor(c: CityState, o: OrgState, extra?: Partial<Terms>): Terms {
-  // Shared objects are returned where nothing is merged: callers must treat terms as read-only.
-  let t: Terms = c.targets[o.domain] ? c.levels : c.untargeted;
+/**
+ * Driver weights times the city's scores without money, plus the cluster pull: `base` of the file comment. One
+ * expression for every path (seat, review, contest), so that their numbers agree to the last bit. `self`: the
+ * organization is seated here (its own headquarters does not pull it); `legal`: it has privileges here.
+ */
+export function baseUtility(wt: Weights, t: CityTable, ci: number, k: number, p: Params, self: boolean, legal = true): number {
+  const i = ci * t.nDomains + k;
+  return wt.security * (legal ? t.security[ci] : t.securityNoLegal[ci]) + wt.resources * t.resourcesBase[ci] + wt.operations * t.operations[ci]
+    + wt.values * t.values[i] + p.choice.clusterWeight * (self ? t.pullSelf[i] : t.pull[i]);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Terms and evaluations
+// ---------------------------------------------------------------------------------------------------------------
+
+/** The general terms of city c for an organization of domain k (only the grant if k is not targeted). */
+export function generalTerms(c: CityState, k: number): Terms {
+  return c.targets[k] ? c.levels : c.untargeted;
+}
+
+/**
+ * The specific terms an organization has or is offered in city c: its commitment with c (remaining years) and an
+ * extra offer. Null when there are none. Privileges withdrawn by c remove the tax exemption there.
+ */
+export function specificTerms(c: CityState, o: OrgState, year: number, extra?: Terms | null): Terms[] | null {
   const cm = o.commitment;
-  if (cm && cm.city === c.idx) t = maxTerms(t, cm.terms);
-  if (extra) t = maxTerms(t, extra);
-  return t;
+  const list: Terms[] = [];
+  if (cm && cm.city === c.idx) list.push(makeTerms(cm.terms.freeOffices, cm.terms.subsidyMusd, cm.terms.taxExemption, 0, 0, Math.max(1, cm.until - year + 1)));
+  if (extra) list.push(extra);
+  return list.length ? list : null;
 }
 
-export function maxTerms(a: Terms, b: Partial<Terms>): Terms {
-  return makeTerms(Math.max(a.freeOffices, b.freeOffices ?? 0), Math.max(a.subsidyMusd, b.subsidyMusd ?? 0),
-    Math.max(a.taxExemption, b.taxExemption ?? 0), Math.max(a.grantMusdPerStaff, b.grantMusdPerStaff ?? 0));
+/** The relocation grant per staff member an organization would get in c: the best of the general grant and its terms. */
+export function grantIn(c: CityState, k: number, specific: readonly Terms[] | null): number {
+  let g = generalTerms(c, k).grantMusdPerStaff;
+  if (specific) for (const t of specific) if (t.grantMusdPerStaff > g) g = t.grantMusdPerStaff;
+  return g;
 }
 
-/** Utility loss of moving to a city that pays `grantMusdPerStaff` per staff member. */
-export function moveCost(o: OrgState, grantMusdPerStaff: number, p: Params): number {
-  return moveCostOf(o.staff, o.budgetMusd, o.localShare, grantMusdPerStaff, p);
-}
-
-/** `moveCost` from the organization's numbers (the yearly pass reads them from the organization table). */
-export function moveCostOf(staff: number, budgetMusd: number, localShare: number, grantMusdPerStaff: number, p: Params): number {
-  const m = p.move;
-  const net = Math.max(0, staff * (m.costPerStaffMusd - grantMusdPerStaff));
-  return m.costWeight * net / Math.max(budgetMusd, 1e-9) + m.localLossWeight * localShare + m.disruption;
-}
-
-export interface Evaluation {
-  city: number;
-  security: number;
-  resources: number;
-  operations: number;
-  values: number;
-  cluster: number;
-  moveCost: number;
-  utility: number;
+/** The terms of an offer, as valued and granted (years = its term). */
+export function offerTerms(o: { freeOffices?: number; subsidyMusd?: number; taxExemption?: number; relocationGrantMusdPerStaff?: number; oneOffMusd?: number; term?: number }): Terms {
+  return makeTerms(o.freeOffices ?? 0, o.subsidyMusd ?? 0, o.taxExemption ?? 0, o.relocationGrantMusdPerStaff ?? 0, o.oneOffMusd ?? 0, o.term ?? 1);
 }
 
 export type Role = 'seat' | 'move' | 'found';
 
-/** Full driver-by-driver evaluation of one city for one organization. */
-export function evaluate(w: World, t: CityTable, o: OrgState, c: CityState, weights: Weights, role: Role, terms: Terms): Evaluation {
+/** The terms of a utility, in utility units; they add up to `utility`. */
+export interface UtilityTerms {
+  security: number;
+  resources: number;
+  offer: number;
+  operations: number;
+  values: number;
+  cluster: number;
+  moveCost: number;
+  stayBonus: number;
+  balance: number;
+  /** the fixed cost of splitting off a unit (unit alternatives only) */
+  officeSetup: number;
+}
+export const TERM_NAMES = ['security', 'resources', 'offer', 'operations', 'values', 'cluster', 'moveCost', 'stayBonus', 'balance', 'officeSetup'] as const;
+export type TermName = (typeof TERM_NAMES)[number];
+
+export interface Evaluation {
+  city: number;
+  role: Role;
+  /** driver scores in [0, 1] (resources including the offer) and the money value m(x) in [0, 1] */
+  security: number;
+  resources: number;
+  operations: number;
+  values: number;
+  money: number;
+  /** cluster pull in [0, 1] */
+  cluster: number;
+  /** annual-equivalent money offered, USD m a year */
+  moneyMusd: number;
+  terms: UtilityTerms;
+  utility: number;
+}
+
+/**
+ * Full term-by-term evaluation of city c for organization o with weights `wt`. `specific`: the organization's
+ * commitment or offer terms in c (see specificTerms). The utility is computed as base + offer - moveCost +
+ * stayBonus with the same functions every other path uses.
+ */
+export function evaluate(w: World, t: CityTable, o: OrgState, c: CityState, wt: Weights, role: Role, specific: readonly Terms[] | null, stayBonus = w.params.choice.stayBonus): Evaluation {
   const p = w.params;
-  const i = c.idx * t.nDomains + o.domain;
-  const security = t.security[c.idx];
-  const operations = t.operations[c.idx];
-  const resources = resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
-  const values = t.values[i];
-  const cluster = role === 'seat' ? t.pullSelf[i] : t.pull[i];
-  const mc = role === 'move' ? moveCost(o, terms.grantMusdPerStaff, p) : 0;
-  const utility = weights.security * security + weights.resources * resources + weights.operations * operations + weights.values * values
-    + p.choice.clusterWeight * cluster - mc + (role === 'seat' ? p.choice.stayBonus : 0);
-  return { city: c.idx, security, resources, operations, values, cluster, moveCost: mc, utility };
+  const k = o.domain;
+  const i = c.idx * t.nDomains + k;
+  const legal = o.noPrivileges !== c.idx;
+  const spec = legal ? specific : noTax(specific);
+  const general = legal ? generalTerms(c, k) : noTaxTerms(generalTerms(c, k));
+  const moneyMusd = annualMoney(c, o.staff, general, spec, p);
+  const offer = offerScore(moneyMusd, o.budgetMusd, p);
+  const self = role === 'seat';
+  const base = baseUtility(wt, t, c.idx, k, p, self, legal);
+  const mc = role === 'move' ? moveCost(o, c.idx, grantIn(c, k, spec), p) : 0;
+  const stay = role === 'seat' ? stayBonus : 0;
+  const utility = base + wt.resources * offer - mc + stay;
+  const security = legal ? t.security[c.idx] : t.securityNoLegal[c.idx];
+  const cluster = self ? t.pullSelf[i] : t.pull[i];
+  return {
+    city: c.idx, role, security, resources: t.resourcesBase[c.idx] + offer, operations: t.operations[c.idx], values: t.values[i],
+    money: offer / p.drivers.resources.offer || 0, cluster, moneyMusd,
+    terms: {
+      security: wt.security * security, resources: wt.resources * t.resourcesBase[c.idx], offer: wt.resources * offer,
+      operations: wt.operations * t.operations[c.idx], values: wt.values * t.values[i], cluster: p.choice.clusterWeight * cluster,
+      moveCost: -mc, stayBonus: stay, balance: 0, officeSetup: 0,
+    },
+    utility,
+  };
 }
 
-/** The resources score of city c under `terms`: from the table when they are the city's general terms. */
-function resourcesUnder(t: CityTable, c: CityState, terms: Terms, p: Params): number {
-  return terms === c.levels ? t.resourcesTargeted[c.idx] : terms === c.untargeted ? t.resourcesUntargeted[c.idx]
-    : resourcesScore(c.def.officeCost, c.nationalSupport, terms, p);
-}
+const noTaxTerms = (x: Terms): Terms => (x.taxExemption ? makeTerms(x.freeOffices, x.subsidyMusd, 0, x.grantMusdPerStaff, x.oneOffMusd, x.years) : x);
+const noTax = (s: readonly Terms[] | null): readonly Terms[] | null => (s ? s.map(noTaxTerms) : s);
 
-/** The seat's utility without the stay bonus, as a number (the hot path of the yearly hazard). */
-export function seatUtility(w: World, t: CityTable, o: OrgState, c: CityState, weights: Weights, terms: Terms): number {
-  const p = w.params;
-  const i = c.idx * t.nDomains + o.domain;
-  const r = resourcesUnder(t, c, terms, p);
-  return weightedValue(weights, t, c.idx, i, r, t.pullSelf[i], p);
-}
-
-/**
- * `seatUtility` for every (stage, city, domain) at once, for organizations that use their stage's weights and
- * enjoy their seat's general terms: index (stage * cities + city) * domains + domain. Same arithmetic, same
- * order as `seatUtility`, so the numbers are identical; built once a year instead of once per organization.
- */
-export function seatTable(w: World, t: CityTable, into?: Float64Array): Float64Array {
-  const p = w.params, nd = t.nDomains, nc = w.cities.length;
-  const n = STAGES.length * nc * nd;
-  const out = into && into.length === n ? into : new Float64Array(n);
-  for (let si = 0; si < STAGES.length; si++) {
-    const sw = p.stages[STAGES[si]];
-    for (const c of w.cities) {
-      const ci = c.idx;
-      for (let k = 0; k < nd; k++) {
-        const i = ci * nd + k;
-        const r = c.targets[k] ? t.resourcesTargeted[ci] : t.resourcesUntargeted[ci];
-        out[(si * nc + ci) * nd + k] = weightedValue(sw, t, ci, i, r, t.pullSelf[i], p);
-      }
-    }
-  }
-  return out;
+/** The stay bonus the organization's seat carries this year (none when its lease or host agreement expires). */
+export function stayBonusOf(w: World, oi: number): number {
+  return w.table.leaseOpen[oi] ? 0 : w.params.choice.stayBonus;
 }
 
 /**
- * Nested logit: stay versus move (scale `temperature`), and a destination within the move nest (scale `nestScale`).
- * Returns the probability of each alternative; `stay` is null when the organization has no seat to keep.
+ * The seat's utility without the stay bonus: the hot path of the yearly hazard for organizations that use their
+ * stage's weights, enjoy only their seat's general terms and keep their privileges there. Same arithmetic as
+ * `evaluate` (so the numbers are identical), from the organization table's numbers.
  */
-export function choiceProbabilities(stay: number | null, moves: ArrayLike<number>, p: Params): { stay: number; moves: Float64Array } {
-  const n = moves.length;
-  const out = new Float64Array(n);
-  if (n === 0) return { stay: 1, moves: out };
-  const lam = p.choice.nestScale;
-  let max = -Infinity;
-  for (let j = 0; j < n; j++) if (moves[j] > max) max = moves[j];
-  let sum = 0;
-  for (let j = 0; j < n; j++) { out[j] = Math.exp((moves[j] - max) / lam); sum += out[j]; }
-  const iv = max + lam * Math.log(sum);
-  const pMove = stay === null ? 1 : 1 / (1 + Math.exp((stay - iv) / p.choice.temperature));
-  for (let j = 0; j < n; j++) out[j] = (out[j] / sum) * pMove;
-  return { stay: 1 - pMove, moves: out };
+export function plainSeatUtility(t: CityTable, c: CityState, si: number, k: number, staff: number, budgetMusd: number, p: Params): number {
+  const wt = stageWeightsAt(si, p);
+  const money = annualMoney(c, staff, generalTerms(c, k), null, p);
+  return baseUtility(wt, t, c.idx, k, p, true) + wt.resources * offerScore(money, budgetMusd, p);
 }
 
-/** Sample from choiceProbabilities with two uniforms: -1 means stay, else the index into `moves`. */
-export function sampleChoice(stay: number | null, moves: ArrayLike<number>, p: Params, u1: number, u2: number): number {
-  const pr = choiceProbabilities(stay, moves, p);
-  if (stay !== null && u1 < pr.stay) return -1;
-  const pMove = 1 - (stay === null ? 0 : pr.stay);
-  let acc = 0;
-  const target = u2 * pMove;
-  for (let j = 0; j < pr.moves.length; j++) { acc += pr.moves[j]; if (target < acc) return j; }
-  return pr.moves.length - 1;
-}
+export { NO_TERMS };
 
 /**
- * The best two advertised alternatives per (stage, domain): cities whose cash levers target the domain, valued
- * with the stage's driver weights and the general terms (no organization-specific moving cost). Organizations
- * compare their seat against these to decide whether an outside offer is worth a review; the review itself
- * then scores every city exactly.
+ * Utility of moving whole to city c for an organization that uses its stage's weights, with no commitment, offer,
+ * office or withdrawn privileges there: `evaluate(..., 'move', null).utility` as a number (same arithmetic).
  */
-export interface Adverts { best: Float64Array; second: Float64Array; bestCity: Int32Array; secondCity: Int32Array; grant: Float64Array; grant2: Float64Array }
-export const STAGES = ['founding', 'growth', 'mature'] as const;
-
-export function buildAdverts(w: World, t: CityTable, into?: Adverts): Adverts {
-  const nd = t.nDomains, p = w.params;
-  const n = STAGES.length * nd;
-  const a: Adverts = into && into.best.length === n ? into : { best: new Float64Array(n), second: new Float64Array(n),
-    bestCity: new Int32Array(n), secondCity: new Int32Array(n), grant: new Float64Array(n), grant2: new Float64Array(n) };
-  a.best.fill(-Infinity); a.second.fill(-Infinity); a.bestCity.fill(-1); a.secondCity.fill(-1); a.grant.fill(0); a.grant2.fill(0);
-  for (const c of w.cities) {
-    const l = c.levels;
-    if (!(l.freeOffices > 0 || l.subsidyMusd > 0 || l.taxExemption > 0)) continue;
-    const r = resourcesScore(c.def.officeCost, c.nationalSupport, l, p);
-    for (let si = 0; si < STAGES.length; si++) {
-      const sw = p.stages[STAGES[si]];
-      for (let k = 0; k < nd; k++) {
-        if (!c.targets[k]) continue;
-        const i = c.idx * nd + k;
-        const u = weightedValue(sw, t, c.idx, i, r, t.pull[i], p);
-        const j = si * nd + k;
-        if (u > a.best[j]) {
-          a.second[j] = a.best[j]; a.secondCity[j] = a.bestCity[j]; a.grant2[j] = a.grant[j];
-          a.best[j] = u; a.bestCity[j] = c.idx; a.grant[j] = l.grantMusdPerStaff;
-        } else if (u > a.second[j]) { a.second[j] = u; a.secondCity[j] = c.idx; a.grant2[j] = l.grantMusdPerStaff; }
-      }
-    }
-  }
-  return a;
-}
-
-/** How much the best advertised city (other than the seat) beats the seat, for a stage-weighted organization. */
-export function advertisedPull(a: Adverts, w: World, t: CityTable, o: OrgState, stageIndex: number, terms: Terms): number {
-  const p = w.params, nd = t.nDomains;
-  const u = advertisedBest(a, stageIndex * nd + o.domain, o.seat, o.staff, o.budgetMusd, o.localShare, p);
-  if (u === -Infinity) return 0;
-  const sw = p.stages[STAGES[stageIndex]];
-  const c = w.cities[o.seat];
-  const i = o.seat * nd + o.domain;
-  const r = resourcesUnder(t, c, terms, p);
-  const seat = weightedValue(sw, t, o.seat, i, r, t.pullSelf[i], p);
-  return Math.max(0, u - seat);
-}
-
-/**
- * The best advertised alternative's utility (moving cost included) for an organization of advert slot `j`
- * (stage * domains + domain) seated at `seat`; -Infinity when no city advertises to it.
- */
-export function advertisedBest(a: Adverts, j: number, seat: number, staff: number, budgetMusd: number, localShare: number, p: Params): number {
-  const useSecond = a.bestCity[j] === seat;
-  const city = useSecond ? a.secondCity[j] : a.bestCity[j];
-  if (city < 0) return -Infinity;
-  return (useSecond ? a.second[j] : a.best[j]) - moveCostOf(staff, budgetMusd, localShare, useSecond ? a.grant2[j] : a.grant[j], p);
+export function plainMoveUtility(t: CityTable, c: CityState, si: number, k: number, staff: number, budgetMusd: number, localShare: number, p: Params): number {
+  const wt = stageWeightsAt(si, p);
+  const g = generalTerms(c, k);
+  const money = annualMoney(c, staff, g, null, p);
+  return baseUtility(wt, t, c.idx, k, p, false) + wt.resources * offerScore(money, budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, g.grantMusdPerStaff, p);
 }

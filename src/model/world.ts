@@ -8,14 +8,18 @@ export type Driver = (typeof DRIVERS)[number];
 export const LEVERS = ['freeOffices', 'taxExemption', 'subsidy', 'grants', 'schools', 'security', 'leadership'] as const;
 export type Lever = (typeof LEVERS)[number];
 
-/** Yearly terms an organization enjoys in a city: the general levers, a commitment, or an offer. */
-export interface Terms { freeOffices: number; subsidyMusd: number; taxExemption: number; grantMusdPerStaff: number }
+/**
+ * Terms an organization enjoys or is offered in a city: the general levers, a commitment, or an offer. The yearly
+ * parts (free-office share, subsidy, tax exemption) last `years` years (0: open-ended, as the general levers);
+ * one-off money and the relocation grant are paid once, on arrival.
+ */
+export interface Terms { freeOffices: number; subsidyMusd: number; taxExemption: number; grantMusdPerStaff: number; oneOffMusd: number; years: number }
 /**
  * Every Terms object is made here, so that all have one shape (property order) for V8: code that reads terms
  * then sees a single object layout instead of meeting new ones mid-run and being recompiled.
  */
-export function makeTerms(freeOffices: number, subsidyMusd: number, taxExemption: number, grantMusdPerStaff: number): Terms {
-  return { freeOffices, subsidyMusd, taxExemption, grantMusdPerStaff };
+export function makeTerms(freeOffices: number, subsidyMusd: number, taxExemption: number, grantMusdPerStaff: number, oneOffMusd = 0, years = 0): Terms {
+  return { freeOffices, subsidyMusd, taxExemption, grantMusdPerStaff, oneOffMusd, years };
 }
 export const NO_TERMS: Terms = makeTerms(0, 0, 0, 0);
 
@@ -52,6 +56,11 @@ export interface CityState {
   hostedByDomain: Int32Array;
   staffByDomain: Float64Array;
   hostedTotal: number;
+  /** offices and outposted units of organizations seated elsewhere, by domain, and in all */
+  officesByDomain: Int32Array;
+  officesTotal: number;
+  /** background organizations per domain: the city's `hostedIos` spread evenly over its focus domains */
+  backgroundByDomain: Float64Array;
   /** Scratch: this year's leadership investment per domain, and the domains a strategy spreads it over. */
   leadershipPlan: Float64Array;
   leadershipDomains: number[] | null;
@@ -87,6 +96,13 @@ export class OrgTable {
   plain = new Uint8Array(0);
   /** 1 while the organization has a yearly agreement (`OrgState.commitment`) with some city */
   committed = new Uint8Array(0);
+  /** city of the organization's office or outposted unit (-1: none) and the share of its staff there */
+  officeCity = new Int32Array(0);
+  officeShare = new Float64Array(0);
+  /** city that withdrew the organization's privileges and immunities (-1: none): there it has no legal protection or tax exemption */
+  noPrivileges = new Int32Array(0);
+  /** 1 in a year the organization's lease or host agreement expires (its seat has no status-quo bonus) */
+  leaseOpen = new Uint8Array(0);
   /** draw stream state (Alea: s0, s1, s2, c) per organization, valid where `seeded` is 1 */
   rng = new Float64Array(0);
   seeded = new Uint8Array(0);
@@ -107,6 +123,7 @@ export class OrgTable {
     this.staff = g(this.staff); this.budgetMusd = g(this.budgetMusd); this.localShare = g(this.localShare);
     this.refUtility = g(this.refUtility); this.trigger = g(this.trigger); this.stress = g(this.stress);
     this.plain = g(this.plain); this.committed = g(this.committed); this.rng = g(this.rng, 4 * cap); this.seeded = g(this.seeded);
+    this.officeCity = g(this.officeCity); this.officeShare = g(this.officeShare); this.noPrivileges = g(this.noPrivileges); this.leaseOpen = g(this.leaseOpen);
   }
 }
 
@@ -151,6 +168,12 @@ export class OrgState {
   get budgetMusd(): number { return this.t.budgetMusd[this.idx]; }
   set budgetMusd(v: number) { this.t.budgetMusd[this.idx] = v; }
   get localShare(): number { return this.t.localShare[this.idx]; }
+  get officeCity(): number { return this.t.officeCity[this.idx]; }
+  get officeShare(): number { return this.t.officeShare[this.idx]; }
+  /** Open an office (or outpost a unit) with `share` of the staff in `city`; -1 closes it. */
+  setOffice(city: number, share: number): void { this.t.officeCity[this.idx] = city; this.t.officeShare[this.idx] = city < 0 ? 0 : share; }
+  get noPrivileges(): number { return this.t.noPrivileges[this.idx]; }
+  set noPrivileges(c: number) { this.t.noPrivileges[this.idx] = c; }
   /** Seat utility when the seat was last chosen or reviewed (reference for dissatisfaction). */
   get refUtility(): number { return this.t.refUtility[this.idx]; }
   set refUtility(v: number) { this.t.refUtility[this.idx] = v; }
@@ -206,15 +229,25 @@ const sharedStageWeights = new WeakMap<Params, Weights[]>();
 function stageWeightsOf(p: Params): Weights[] {
   let ws = sharedStageWeights.get(p);
   if (!ws) {
-    ws = STAGE_NAMES.map((s) => { const st = p.stages[s]; return { security: st.security, resources: st.resources, operations: st.operations, values: st.values }; });
+    ws = STAGE_NAMES.map((s) => normalized(p.stages[s]));
     sharedStageWeights.set(p, ws);
   }
   return ws;
 }
 
+/** A stage's relative weights divided by their sum (all equal when they are all 0). */
+export function normalized(st: Weights): Weights {
+  const s = st.security + st.resources + st.operations + st.values;
+  if (!(s > 0)) return { security: 0.25, resources: 0.25, operations: 0.25, values: 0.25 };
+  return { security: st.security / s, resources: st.resources / s, operations: st.operations / s, values: st.values / s };
+}
+
+/** The driver weights of stage index `si` (normalized), shared by every organization without its own profile. */
+export function stageWeightsAt(si: number, p: Params): Weights { return stageWeightsOf(p)[si]; }
+
 function stageWeights(o: OrgState, stage: Stage, p: Params): Weights {
-  const st = p.stages[stage];
-  if (!o.ownWeights) return stageWeightsOf(p)[STAGE_NAMES.indexOf(stage)];
+  const st = stageWeightsOf(p)[STAGE_NAMES.indexOf(stage)];
+  if (!o.ownWeights) return st;
   const a = p.stages.ownProfileShare;
   const w = o.ownWeights;
   return {
@@ -227,8 +260,13 @@ function stageWeights(o: OrgState, stage: Stage, p: Params): Weights {
 
 export function makeCity(def: CityDef, idx: number, domains: string[], p: Params): CityState {
   const nd = domains.length;
+  // Issue leadership starts from the city's stated brand (`leadership`), never from the organizations it hosts:
+  // hosting acts only through the cluster pull (background organizations below, modelled ones counted each year).
   const base = new Float64Array(nd);
-  for (const d of def.focusDomains) { const k = domains.indexOf(d); if (k >= 0) base[k] = p.stocks.leadership.focusInitial; }
+  for (const [d, v] of Object.entries(def.leadership ?? {})) { const k = domains.indexOf(d); if (k >= 0) base[k] = v; }
+  const background = new Float64Array(nd);
+  const focus = def.focusDomains.map((d) => domains.indexOf(d)).filter((k) => k >= 0);
+  for (const k of focus) background[k] += def.hostedIos / focus.length;
   return {
     idx, def,
     budgetMusd: def.budgetMusd,
@@ -246,6 +284,7 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
     spend: emptySpend(),
     spendTotal: 0,
     hostedByDomain: new Int32Array(nd), staffByDomain: new Float64Array(nd), hostedTotal: 0,
+    officesByDomain: new Int32Array(nd), officesTotal: 0, backgroundByDomain: background,
     payoff: { cash: 0, schools: 0, security: 0, leadership: 0 },
     spendWindow: { cash: 0, schools: 0, security: 0, leadership: 0 },
     won: 0, staffYears: 0,
@@ -265,6 +304,7 @@ export function makeOrg(table: OrgTable, def: OrgDef, idx: number, domain: numbe
   table.budgetMusd[i] = def.budgetMusd ?? def.staff * p.org.budgetPerStaffMusd;
   table.localShare[i] = def.localShare ?? p.org.defaultLocalShare;
   table.refUtility[i] = NaN; table.trigger[i] = 0; table.stress[i] = 0; table.committed[i] = 0; table.seeded[i] = 0;
+  table.officeCity[i] = -1; table.officeShare[i] = 0; table.noPrivileges[i] = -1; table.leaseOpen[i] = 0;
   table.plain[i] = def.weights ? 0 : 1;
   return new OrgState(table, i, def, def.weights);
 }

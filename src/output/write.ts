@@ -4,9 +4,9 @@
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import type { CityYearRecord, EventRecord, OrgYearRecord, Recorder } from '../model/engine.ts';
+import type { CityYearRecord, DecisionRecord, EventRecord, OrgYearRecord, Recorder } from '../model/engine.ts';
 import { csvCell } from '../scenario/csv.ts';
-import { EVENT_HEADER, cityYearHeader, cityYearRow, eventRow, ORG_YEAR_HEADER, orgYearRow } from './tables.ts';
+import { DECISION_HEADER, decisionRow, EVENT_HEADER, cityYearHeader, cityYearRow, eventRow, ORG_YEAR_HEADER, orgYearRow } from './tables.ts';
 
 class CsvFile {
   private fd: number;
@@ -29,21 +29,24 @@ class CsvFile {
   close(): void { this.flush(); closeSync(this.fd); }
 }
 
-/** Streams events.csv, city_year.csv and org_year.csv into `dir` as the engine produces them. */
+/** Streams events.csv, decisions.csv, city_year.csv and org_year.csv into `dir` as the engine produces them. */
 export class CsvRecorder implements Recorder {
   private events?: CsvFile;
+  private decisions?: CsvFile;
   private cities?: CsvFile;
   private orgs?: CsvFile;
   constructor(private dir: string) {}
   begin(info: { domains: string[] }): void {
     this.events = new CsvFile(join(this.dir, 'events.csv'), EVENT_HEADER);
+    this.decisions = new CsvFile(join(this.dir, 'decisions.csv'), DECISION_HEADER);
     this.cities = new CsvFile(join(this.dir, 'city_year.csv'), cityYearHeader(info.domains));
     this.orgs = new CsvFile(join(this.dir, 'org_year.csv'), ORG_YEAR_HEADER);
   }
   event(e: EventRecord): void { this.events!.row(eventRow(e)); }
+  decision(d: DecisionRecord): void { this.decisions!.row(decisionRow(d)); }
   cityYear(r: CityYearRecord): void { this.cities!.row(cityYearRow(r)); }
   orgYear(r: OrgYearRecord): void { this.orgs!.row(orgYearRow(r)); }
-  close(): void { this.events?.close(); this.cities?.close(); this.orgs?.close(); }
+  close(): void { this.events?.close(); this.decisions?.close(); this.cities?.close(); this.orgs?.close(); }
 }
 
 export class OutputExistsError extends Error {}

@@ -77,7 +77,9 @@ function readCsv(dir: string, name: string, required: string[], numeric: string[
 
 export const DRIVERS = ['security', 'resources', 'operations', 'values'] as const;
 export type Driver = (typeof DRIVERS)[number];
-const EVAL_COLS = ['security', 'resources', 'operations', 'values', 'cluster', 'move_cost', 'utility'] as const;
+/** The terms of a decision's utility in events.csv (utility units; they add up to `utility`). */
+export const TERMS = ['security', 'resources', 'offer', 'operations', 'values', 'cluster', 'move_cost', 'stay_bonus', 'balance', 'office_setup'] as const;
+const EVAL_COLS = [...TERMS, 'utility'] as const;
 export type EvalCol = (typeof EVAL_COLS)[number];
 
 /** Spending levers as they appear in city_year.csv (`spend_<lever>_musd`), with display names. */
@@ -126,7 +128,6 @@ export interface RunData {
   events: EventRow[];
   cityYears: CityYearRow[];
   orgYears: OrgYearRow[];
-  clusterWeight: number | null;
 }
 
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -183,9 +184,7 @@ function loadRunData(dir: string, manifest: Record<string, unknown>): RunData {
   const oy = readCsv(dir, 'org_year.csv', ['year', 'org', 'seat', 'staff'], ['year', 'staff'], ['year', 'org']);
   const orgYears: OrgYearRow[] = oy.rows.map((r) => ({ year: r.year as number, org: String(r.org), seat: str(r.seat), staff: numOrNull(r.staff) }));
 
-  const params = manifest.parameters as { choice?: { clusterWeight?: unknown } } | undefined;
-  const cw = params?.choice?.clusterWeight;
-  return { kind: 'run', dir, manifest, summary, domains, events, cityYears, orgYears, clusterWeight: isNum(cw) ? cw : null };
+  return { kind: 'run', dir, manifest, summary, domains, events, cityYears, orgYears };
 }
 
 // ---------------------------------------------------------------------------------------------

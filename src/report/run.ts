@@ -3,7 +3,7 @@ import { humanSummary } from '../cli/main.ts';
 import type { Summary } from '../model/engine.ts';
 import { driverScores, facetLines, LINE_BREAK, facetStackedArea, flowMatrix, lineChart, OKABE_ITO, OTHER_GREY, renderSvg, TABLEAU10, utilityGap, voteRounds, type Datum } from './charts.ts';
 import { fmt, type Block, type Cell, type DataTable, type Figure, type Page, type Section } from './html.ts';
-import { DRIVERS, LEVERS, type EventRow, type RunData } from './load.ts';
+import { DRIVERS, LEVERS, TERMS, type EventRow, type RunData } from './load.ts';
 
 /** Limits that keep the page small for big runs: more cities or decisions are summed or listed in tables only. */
 export const LIMITS = { topCities: 7, flowCities: 12, spendCities: 6, contests: 9, decisions: 8, listRows: 300 };
@@ -185,7 +185,7 @@ async function contestSection(ctx: Ctx): Promise<Section> {
 
 /** Contest results first (vote contests with most rounds first), then relocations of the largest organizations; at most LIMITS.decisions. */
 function notableDecisions(d: RunData): EventRow[] {
-  const withScores = (e: EventRow) => e.chosen && e.runner_up && DRIVERS.every((k) => e.chosenEval[k] !== null && e.runnerUpEval[k] !== null);
+  const withScores = (e: EventRow) => e.chosen && e.runner_up && e.chosenEval.utility !== null && e.runnerUpEval.utility !== null;
   const contests = d.events.filter((e) => e.type === 'contest_result' && withScores(e));
   const contestIds = new Set(contests.map((e) => `${e.year}|${e.org}`));
   const staff = new Map<string, number>();
@@ -208,47 +208,41 @@ async function whySection(ctx: Ctx): Promise<Section> {
   const verb = (e: EventRow) => (e.type === 'contest_result' ? 'contest' : e.type === 'veto' ? 'vetoed move' : 'move');
   const label = (e: EventRow) => `${e.year} ${e.org} (${verb(e)})${LINE_BREAK}${e.chosen} (chosen) vs ${e.runner_up}`;
   const labels = picked.map(label);
+  const terms = TERMS.filter((k) => picked.some((e) => (e.chosenEval[k] ?? 0) !== 0 || (e.runnerUpEval[k] ?? 0) !== 0));
+  const name = (k: string) => k.replace(/_/g, ' ');
   const scores: Datum[] = [];
-  for (const e of picked) for (const k of DRIVERS) {
-    scores.push({ decision: label(e), driver: k, role: 'chosen city', city: e.chosen, score: e.chosenEval[k] });
-    scores.push({ decision: label(e), driver: k, role: 'runner-up', city: e.runner_up, score: e.runnerUpEval[k] });
+  for (const e of picked) for (const k of terms) {
+    scores.push({ decision: label(e), driver: name(k), role: 'chosen city', city: e.chosen, score: e.chosenEval[k] });
+    scores.push({ decision: label(e), driver: name(k), role: 'runner-up', city: e.runner_up, score: e.runnerUpEval[k] });
   }
-  const t1 = 'Why: driver scores of the chosen city and the runner-up';
+  const t1 = 'Why: the terms of the utility of the chosen city and the runner-up';
   const scoreFig = await fig(ctx, 'why-scores', t1,
-    'For each notable decision (contest results, the largest relocations, vetoed moves), the four driver scores (security, resources, operations, values; 0 = worst, 1 = best) of the city chosen and of the best alternative.',
-    driverScores({ title: { text: t1, subtitle: `${picked.length} notable decision${picked.length === 1 ? '' : 's'}` }, data: scores, facetOrder: labels, columns: Math.min(3, picked.length), drivers: [...DRIVERS] }),
-    { columns: ['decision', 'city', 'role', ...DRIVERS, 'cluster', 'move cost', 'utility', ...DRIVERS.map((k) => `weight ${k}`)],
+    'For each notable decision (contest results, the largest relocations, vetoed moves), every term of the utility of the city chosen and of the best alternative: each driver (weight x score), the money offered, the cluster pull, the moving cost (negative), the stay bonus of the seat and, in votes, the geographic-balance bonus. The terms add up to the utility.',
+    driverScores({ title: { text: t1, subtitle: `${picked.length} notable decision${picked.length === 1 ? '' : 's'}; utility units` }, data: scores, facetOrder: labels, columns: Math.min(3, picked.length), drivers: terms.map(name) }),
+    { columns: ['decision', 'city', 'role', ...terms.map(name), 'utility', ...DRIVERS.map((k) => `weight ${k}`)],
       rows: picked.flatMap((e) => [
-        [plain(label(e)), e.chosen, 'chosen', ...DRIVERS.map((k) => e.chosenEval[k]), e.chosenEval.cluster, e.chosenEval.move_cost, e.chosenEval.utility, ...DRIVERS.map((k) => e.weights[k])],
-        [plain(label(e)), e.runner_up, 'runner-up', ...DRIVERS.map((k) => e.runnerUpEval[k]), e.runnerUpEval.cluster, e.runnerUpEval.move_cost, e.runnerUpEval.utility, ...DRIVERS.map((k) => e.weights[k])],
+        [plain(label(e)), e.chosen, 'chosen', ...terms.map((k) => e.chosenEval[k]), e.chosenEval.utility, ...DRIVERS.map((k) => e.weights[k])],
+        [plain(label(e)), e.runner_up, 'runner-up', ...terms.map((k) => e.runnerUpEval[k]), e.runnerUpEval.utility, ...DRIVERS.map((k) => e.weights[k])],
       ]) });
   const blocks: Block[] = [{ kind: 'figure', figure: scoreFig }];
 
-  // Utility gap by component: weight x score difference per driver, cluster pull, move cost, and the rest (stay bonus).
-  const withWeights = picked.filter((e) => DRIVERS.every((k) => e.weights[k] !== null) && e.chosenEval.utility !== null && e.runnerUpEval.utility !== null);
-  if (withWeights.length && d.clusterWeight !== null) {
-    const cw = d.clusterWeight;
-    const comps = ['security', 'resources', 'operations', 'values', 'cluster', 'move cost', 'stay bonus and rest'];
+  // Utility gap by term: chosen minus runner-up.
+  const complete = picked.filter((e) => e.chosenEval.utility !== null && e.runnerUpEval.utility !== null);
+  if (complete.length) {
     const gap: Datum[] = [];
     const rows: Cell[][] = [];
-    for (const e of withWeights) {
-      const a = e.chosenEval, b = e.runnerUpEval;
-      const parts = DRIVERS.map((k) => e.weights[k]! * (a[k]! - b[k]!));
-      const cl = cw * ((a.cluster ?? 0) - (b.cluster ?? 0));
-      const mc = -((a.move_cost ?? 0) - (b.move_cost ?? 0));
-      const total = a.utility! - b.utility!;
-      const rest = total - parts.reduce((s, x) => s + x, 0) - cl - mc;
-      const vals = [...parts, cl, mc, Math.abs(rest) < 1e-6 ? 0 : rest].map(round6);
-      vals.forEach((v, i) => gap.push({ decision: label(e), component: comps[i], contribution: v, favours: v >= 0 ? 'chosen city' : 'runner-up' }));
-      rows.push([plain(label(e)), ...vals, round6(total)]);
+    for (const e of complete) {
+      const vals = terms.map((k) => round6((e.chosenEval[k] ?? 0) - (e.runnerUpEval[k] ?? 0)));
+      vals.forEach((v, i) => gap.push({ decision: label(e), component: name(terms[i]), contribution: v, favours: v >= 0 ? 'chosen city' : 'runner-up' }));
+      rows.push([plain(label(e)), ...vals, round6(e.chosenEval.utility! - e.runnerUpEval.utility!)]);
     }
     const t2 = 'Why: what the utility gap between chosen city and runner-up is made of';
     blocks.push({ kind: 'figure', figure: await fig(ctx, 'why-gap', t2,
-      `Each driver contributes its weight times the score difference; the cluster pull is weighted by choice.clusterWeight (${fmt(cw)}); a move costs, staying earns a bonus. Bars to the right favoured the chosen city. In contests decided by vote, members may pick a city the organization itself rated lower (negative total).`,
-      utilityGap({ title: { text: t2, subtitle: 'weight x score difference, utility units' }, data: gap, facetOrder: withWeights.map(label), columns: Math.min(3, withWeights.length), components: comps }),
-      { columns: ['decision', ...comps, 'total utility difference'], rows }) });
+      'Each term of the chosen city minus the same term of the runner-up. Bars to the right favoured the chosen city. In contests decided by vote, members add their own home-country, regional and taste terms, so they may pick a city the organization itself rated lower (negative total); `hqsim explain` shows them round by round.',
+      utilityGap({ title: { text: t2, subtitle: 'chosen minus runner-up, utility units' }, data: gap, facetOrder: complete.map(label), columns: Math.min(3, complete.length), components: terms.map(name) }),
+      { columns: ['decision', ...terms.map(name), 'total utility difference'], rows }) });
   }
-  return { id: 'why', heading: 'Why: notable decisions', intro: 'An organization scores each candidate city on four drivers, weighted by its development stage; these charts show what separated the chosen city from the runner-up.', blocks };
+  return { id: 'why', heading: 'Why: notable decisions', intro: 'An organization values each candidate city term by term (its four drivers weighted by its development stage, the money offered relative to its budget, the cluster, the cost of moving); these charts show what separated the chosen city from the runner-up.', blocks };
 }
 
 async function concentrationSection(ctx: Ctx): Promise<Section> {

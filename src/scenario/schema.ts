@@ -59,7 +59,8 @@ const cityFields = {
   safety: share, connectivity: share, officeCost: share, livingCost: share, workforce: share, livability: share,
   legal: share, nationalSupport: share, conference: share, schools: share, openness: share,
   hostedIos: nonneg.describe('background count of hosted organizations not modelled as agents'),
-  focusDomains: z.array(Id),
+  focusDomains: z.array(Id).describe('issue domains of the city: its background organizations (hostedIos) are spread over them, and specialized strategies invest in them'),
+  leadership: z.record(Id, share).optional().describe('issue leadership the city starts with, per domain (0-1): a brand built by conferences and initiatives, not by the organizations it hosts'),
   budgetMusd: nonneg.describe('annual budget for attracting organizations, USD m'),
   strategy: z.enum(STRATEGIES),
   levers: LeversSchema,
@@ -107,7 +108,10 @@ export const EventSchema = z.discriminatedUnion('type', [
   z.strictObject({ year, type: z.literal('securityShock'), city: Id, size: share, note: z.string().optional() }),
   z.strictObject({ year, type: z.literal('budgetChange'), city: Id, factor: nonneg.optional(), budgetMusd: nonneg.optional(), note: z.string().optional() }),
   z.strictObject({ year, type: z.literal('hostWithdrawal'), city: Id, orgs: z.array(Id).optional(), search: z.boolean().optional(), note: z.string().optional() }),
-  z.strictObject({ year, type: z.literal('leaseExpiry'), org: Id, search: z.boolean().optional(), note: z.string().optional() }),
+  z.strictObject({ year, type: z.literal('privilegesWithdrawn'), city: Id, orgs: z.array(Id).optional(), search: z.boolean().optional(), note: z.string().optional() })
+    .describe('the host state refuses privileges and immunities to the listed organizations (default: all seated in the city): there they lose legal protection and tax exemption until they move'),
+  z.strictObject({ year, type: z.literal('leaseExpiry'), org: Id, search: z.boolean().optional(), note: z.string().optional() })
+    .describe('the lease or host agreement of an organization expires: it reviews its seat that year without a status-quo bonus'),
   z.strictObject({ year, type: z.literal('orgBudgetCut'), org: Id, share, note: z.string().optional() }),
 ]);
 export type EventDef = z.infer<typeof EventSchema>;
@@ -118,10 +122,18 @@ export const ContestSchema = z.strictObject({
   year,
   candidates: z.array(Id).optional().describe('invited cities (default: every city that bids)'),
   bids: z.record(Id, OfferSchema).optional().describe('scripted offers by city; other candidates bid by their strategy'),
-  rule: z.enum(['organization', 'vote']).default('organization'),
-  members: z.number().int().min(1).max(500).optional(),
-  memberRegions: z.partialRecord(z.enum([...REGIONS, 'global']), nonneg).optional().describe('relative number of members per region (default: by candidates)'),
-  threshold: z.number().gt(0).max(1).optional(),
+  rule: z.enum(['organization', 'vote']).optional().describe("who decides: the organization (its board or secretariat, as one) or its member states voting in rounds; default by the organization's kind (member states for intergovernmental bodies, UN bodies, treaty secretariats, EU agencies and development banks; the organization for NGOs, city networks and professional associations)"),
+  members: z.number().int().min(1).max(500).optional().describe('number of voting members (default org.defaultMemberCount; 27 EU states for an EU agency): one home state per candidate country plus others by region'),
+  memberRegions: z.partialRecord(z.enum([...REGIONS, 'global']), nonneg).optional().describe('relative number of members per region besides the home states (default: by candidates)'),
+  voters: z.array(z.strictObject({
+    country: z.string().min(2).max(40).describe('country code (ISO 3166-1 alpha-2, as in the city files)'),
+    region: z.enum([...REGIONS, 'global']).optional().describe('region (default: that of a city of this country in the scenario, else global)'),
+  })).optional().describe('the voting member states, listed (replaces members and memberRegions)'),
+  blocs: z.record(Id, z.array(z.string().min(2))).optional().describe('blocs of members that share their preferences and taste shocks: name -> country codes or region names'),
+  threshold: z.number().gt(0).max(1).optional().describe('share of votes needed while more than two candidates remain (a majority is always needed)'),
+  firstRoundPoints: z.array(nonneg).min(1).max(10).optional().describe('points each member gives its first, second, ... choice in the first round (EU 2017: [3, 2, 1]); a candidate first for a majority wins, else the best firstRoundKeep go on'),
+  firstRoundKeep: z.number().int().min(2).max(50).optional().describe('candidates kept after a scored first round (default 3; ties at the cut are kept)'),
+  consolation: z.record(Id, share).optional().describe('offices promised to losing candidates: city -> share of the organization\'s staff placed there if it loses'),
   includeSeat: z.boolean().default(true).describe("the organization's current seat stays a candidate"),
 });
 export type ContestDef = z.infer<typeof ContestSchema>;

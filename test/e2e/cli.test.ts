@@ -22,7 +22,7 @@ describe('hqsim run', () => {
     const rb = await runCli(['run', QUICK, '--out', b, '--quiet']);
     expect(rb.code).toBe(0);
     expect(rb.stdout).toBe('');
-    expect(readdirSync(a).sort()).toEqual(['city_year.csv', 'events.csv', 'manifest.json', 'org_year.csv', 'summary.json']);
+    expect(readdirSync(a).sort()).toEqual(['city_year.csv', 'decisions.csv', 'events.csv', 'manifest.json', 'org_year.csv', 'summary.json']);
     for (const f of ['events.csv', 'city_year.csv', 'org_year.csv', 'summary.json']) expect(read(b, f).equals(read(a, f))).toBe(true);
     const m = JSON.parse(read(a, 'manifest.json').toString());
     expect(m.hqsim).toBe(JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version);

@@ -214,7 +214,7 @@ metrics: [byCity.bonn.hostedOrgs]
 });
 
 describe('hqsim odds', { timeout: 120_000 }, () => {
-  it('prints win probabilities that sum to 1, with Wilson intervals and the deciding driver', async () => {
+  it('prints win probabilities that sum to 1, with Wilson intervals, the deciding term and the gaps of every loser', async () => {
     const r = await runCli(['odds', QUICK, '--contest', 'fund_seat_2012', '--runs', '60', '--workers', '2', '--json']);
     expect(r.code, r.stderr).toBe(0);
     const o = JSON.parse(r.stdout);
@@ -228,7 +228,9 @@ describe('hqsim odds', { timeout: 120_000 }, () => {
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(/total\s+1\.000/);
     expect(text.stdout).toMatch(/95% interval/);
-    expect(text.stdout).toMatch(/decisive driver/);
+    expect(text.stdout).toMatch(/decisive term/);
+    // every candidate's terms are known, so a losing city is told where it trails the winner
+    for (const c of o.cities) if (c.wins < 60) expect(Object.keys(c.gapToWinner ?? {})).toContain('offer');
     const bad = await runCli(['odds', QUICK, '--contest', 'fund_seat_2013']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/no contest "fund_seat_2013" \(did you mean "fund_seat_2012"\?\)/);

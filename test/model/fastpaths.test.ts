@@ -9,8 +9,9 @@ import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
 import { citiesAct, hostedLists } from '../../src/model/cities.ts';
-import { buildAdverts, buildCityTable, refreshCounts, seatTable } from '../../src/model/scoring.ts';
-import { ChoiceIndex } from '../../src/model/fastchoice.ts';
+import { buildCityTable, evaluate, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
+import { Shortlists } from '../../src/model/choice.ts';
+import { stageIndex, weightsAt } from '../../src/model/world.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
 import type { World } from '../../src/model/world.ts';
@@ -78,7 +79,9 @@ function pass(w: World, seed: number) {
   const trace: HazardTrace = { seatUtility: new Float64Array(n).fill(NaN), hazard: new Float64Array(n), reviewed: new Uint8Array(n) };
   const out = newReviewers();
   const scale = w.params.anchor.ageScale;
-  hazardPass(w, t, buildAdverts(w, t), seatTable(w, t), w.year, new Set(), new Streams(seed), (a) => 1 - Math.exp(-a / scale), out, trace);
+  const lists = new Shortlists(w);
+  lists.reset(t);
+  hazardPass(w, t, lists, w.year, new Set(), new Streams(seed), (a) => 1 - Math.exp(-a / scale), out, trace);
   return { trace, out };
 }
 
@@ -117,25 +120,47 @@ describe('hazard pass', () => {
   });
 });
 
-describe('choice index reuse', () => {
-  it('an index reset onto a new year gives the probabilities of a fresh one', () => {
+describe('shortlists and the allocation-free utilities', () => {
+  it('shortlists reset onto a new year give the lists of fresh ones', () => {
     const w = world(5, 200, 30, 0.05);
-    const t1 = buildCityTable(w);
-    const idx = new ChoiceIndex(w, t1);
-    // a second year: grants change, so the grant groups change in number and membership
-    w.cities.forEach((c, k) => { c.levels = { ...c.levels, grantMusdPerStaff: [0, 0.02, 0.05][k % 3] }; });
+    const lists = new Shortlists(w);
+    lists.reset(buildCityTable(w));
+    const before = [0, 1, 2].flatMap((si) => w.domains.map((_, k) => Array.from(lists.get(si, k))));
+    // a second year: grants and subsidies change, so the ranking changes
+    w.cities.forEach((c, k) => { c.levels = { ...c.levels, grantMusdPerStaff: [0, 0.02, 0.05][k % 3], subsidyMusd: (k % 4) * 0.7 }; });
     const t2 = buildCityTable(w);
-    const orgs = w.orgs.filter((o) => o.active && !o.ownWeights).slice(0, 40);
-    const before = orgs.map((o) => idx.probabilities(o, 2, 0.5, new Map()));
-    idx.reset(t2);
-    const fresh = new ChoiceIndex(w, t2);
+    lists.reset(t2);
+    const fresh = new Shortlists(w);
+    fresh.reset(t2);
     let differs = false;
-    orgs.forEach((o, k) => {
-      const a = idx.probabilities(o, 2, 0.5, new Map()), b = fresh.probabilities(o, 2, 0.5, new Map());
-      expect(a).toEqual(b);
-      if (JSON.stringify(a) !== JSON.stringify(before[k])) differs = true;
-    });
+    [0, 1, 2].forEach((si) => w.domains.forEach((_, k) => {
+      const a = Array.from(lists.get(si, k));
+      expect(a).toEqual(Array.from(fresh.get(si, k)));
+      if (JSON.stringify(a) !== JSON.stringify(before[si * w.domains.length + k])) differs = true;
+    }));
     expect(differs).toBe(true);
+  });
+
+  it('the seat and move utilities of the hazard pass equal full evaluations, bit for bit, and the shortlist bound bounds them', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 120 }), fc.integer({ min: 2, max: 30 }), (seed, orgs, cities) => {
+      const w = world(seed, orgs, cities, 0.05);
+      const t = buildCityTable(w);
+      const lists = new Shortlists(w);
+      lists.reset(t);
+      const p = w.params;
+      for (const o of w.orgs) {
+        if (!o.active || o.ownWeights) continue;
+        const si = stageIndex(w.year - o.founded, p), wt = weightsAt(o, si, p);
+        const seat = evaluate(w, t, o, w.cities[o.seat], wt, 'seat', null, 0).utility;
+        expect(Object.is(plainSeatUtility(t, w.cities[o.seat], si, o.domain, o.staff, o.budgetMusd, p), seat)).toBe(true);
+        const bound = lists.bound(si, o.domain, o.staff, o.budgetMusd, o.localShare);
+        for (const c of lists.get(si, o.domain)) {
+          const u = plainMoveUtility(t, w.cities[c], si, o.domain, o.staff, o.budgetMusd, o.localShare, p);
+          expect(Object.is(u, evaluate(w, t, o, w.cities[c], wt, 'move', null).utility)).toBe(true);
+          expect(u).toBeLessThanOrEqual(bound);
+        }
+      }
+    }), { numRuns: 40 });
   });
 });
 
@@ -153,7 +178,7 @@ describe('contest table refresh', () => {
         count();
         refreshCounts(w, t);
         const fresh = buildCityTable(w);
-        for (const k of ['security', 'operations', 'resourcesTargeted', 'resourcesUntargeted', 'values', 'clusterCount', 'pull', 'pullSelf'] as const) {
+        for (const k of ['security', 'securityNoLegal', 'operations', 'resourcesBase', 'perStaff', 'fixed', 'grant', 'values', 'clusterCount', 'pull', 'pullSelf'] as const) {
           expect(Array.from(t[k])).toEqual(Array.from(fresh[k]));
         }
       }), { numRuns: 60 });

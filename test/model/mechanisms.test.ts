@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/index.ts';
 import { resolveParams } from '../../src/model/params.ts';
-import { choiceProbabilities, sampleChoice, clusterPull, buildCityTable, evaluate, termsFor } from '../../src/model/scoring.ts';
+import { clusterPull, buildCityTable, evaluate } from '../../src/model/scoring.ts';
+import { choiceProbabilities, sampleChoice } from '../../src/model/choice.ts';
 import { buildWorld } from '../../src/model/engine.ts';
 import { weightsOf } from '../../src/model/world.ts';
 import { build, city, org, type Obj } from '../helpers.ts';
@@ -30,13 +31,15 @@ describe('offers, anchoring and veto', () => {
     cities: [city('alpha'), city('beta', { budgetMusd: 50, offers: [offer] })],
     organizations: [org('target', 'alpha', target)],
   });
-  it('a large free-office offer wins a founding-stage organization', () => {
+  it('a large free-office offer wins a founding-stage organization, most often within its founding years', () => {
+    // Courting of about 0.09 utility gives a yearly review hazard near 0.29 while the body is young, and a review
+    // ends in a move with probability ~0.8: about three runs in four move within the five founding years.
     let won = 0;
     for (const seed of seeds(40)) {
       const r = runScenario(build({ ...scenario({ founded: 2000, staff: 15, localShare: 0.1 }), seed }));
       if (moves(r).some((e) => e.org === 'target' && e.to === 'beta')) won++;
     }
-    expect(won).toBeGreaterThanOrEqual(36);
+    expect(won).toBeGreaterThanOrEqual(24);
   });
   it('but not an anchored mature organization whose members veto', () => {
     let won = 0, vetoes = 0;
@@ -77,7 +80,7 @@ describe('cluster feedback', () => {
     const nc = w.orgs[w.orgIndex.get('newcomer')!];
     const wt = weightsOf(nc, 2005, sc.params);
     const at = (id: string) => w.cities[w.cityIndex.get(id)!];
-    const [hub, empty] = [at('hub'), at('empty')].map((c) => evaluate(w, t, nc, c, wt, 'found', termsFor(c, nc)));
+    const [hub, empty] = [at('hub'), at('empty')].map((c) => evaluate(w, t, nc, c, wt, 'found', null));
     const expected = sc.params.choice.clusterWeight * clusterPull(6, sc.params);
     expect(hub.utility - empty.utility).toBeCloseTo(expected, 12);
     expect(hub.cluster).toBeGreaterThan(0);
@@ -97,8 +100,9 @@ function scenarioObjOf(sc: ReturnType<typeof build>): Obj {
 describe('contests decided by vote', () => {
   const tied = (seed: number) => build({
     seed, years: 3,
-    // Two identical cities in two regions, and two equal regional blocs of members: a guaranteed tie.
-    cities: [city('left'), city('right', { region: 'asia' })],
+    // Two identical cities in two countries and regions, each with its home state, and two equal regional blocs of
+    // members: a guaranteed tie.
+    cities: [city('left', { country: 'AA' }), city('right', { region: 'asia', country: 'BB' })],
     organizations: [org('newbody', null, { founded: 2001 })],
     contests: [{ id: 'seat', org: 'newbody', year: 2001, rule: 'vote', members: 10, memberRegions: { europe: 1, asia: 1 } }],
     parameters: { contest: { voteNoise: 0, memberWeightSpread: 0 } },
@@ -136,7 +140,7 @@ describe('contests decided by vote', () => {
       cities: [city('strong', { safety: 1, connectivity: 1, legal: 1 }), city('middle'), city('weak', { safety: 0.2, connectivity: 0.1, legal: 0.1 }), city('weaker', { safety: 0.1, connectivity: 0.1, legal: 0.1, openness: 0.1 })],
       organizations: [org('newbody', null, { founded: 2000 })],
       contests: [{ id: 'seat', org: 'newbody', year: 2000, rule: 'vote', members: 40, threshold: 0.99 }],
-      parameters: { contest: { voteNoise: 0.2 } },
+      parameters: { contest: { voteNoise: 0.2, withdrawBelow: 0 } },
     });
     const r = runScenario(sc);
     const rounds = r.events.filter((e) => e.type === 'vote_round');
@@ -156,15 +160,16 @@ describe('nested logit choice', () => {
   const p = resolveParams();
   it('probabilities sum to one and staying gains with the stay bonus', () => {
     const moves = [0.5, 0.55, 0.4];
-    const a = choiceProbabilities(0.6, moves, p);
-    expect(a.stay + a.moves.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
-    const b = choiceProbabilities(0.7, moves, p);
+    const a = choiceProbabilities(0.6, 0.52, moves, p);
+    expect(a.stay + a.unit + a.moves.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
+    expect(a.move).toBeCloseTo(a.moves.reduce((s, x) => s + x, 0), 12);
+    const b = choiceProbabilities(0.7, 0.52, moves, p);
     expect(b.stay).toBeGreaterThan(a.stay);
   });
   it('reduces to the multinomial logit when the nest scale equals the temperature', () => {
     const q = resolveParams({ choice: { temperature: 0.05, nestScale: 0.05 } });
     const u = [0.61, 0.5, 0.55, 0.4];
-    const pr = choiceProbabilities(u[0], u.slice(1), q);
+    const pr = choiceProbabilities(u[0], null, u.slice(1), q);
     const e = u.map((x) => Math.exp(x / 0.05));
     const z = e.reduce((s, x) => s + x, 0);
     expect(pr.stay).toBeCloseTo(e[0] / z, 12);
@@ -172,12 +177,16 @@ describe('nested logit choice', () => {
   });
   it('sampling follows the probabilities', () => {
     const u = [0.5, 0.52, 0.45];
-    const pr = choiceProbabilities(0.55, u, p);
-    const counts = [0, 0, 0, 0];
+    const pr = choiceProbabilities(0.55, 0.5, u, p);
+    const counts = [0, 0, 0, 0, 0];
     const n = 20000;
-    for (let i = 0; i < n; i++) counts[sampleChoice(0.55, u, p, (i + 0.5) / n, ((i * 7919) % n + 0.5) / n) + 1]++;
+    for (let i = 0; i < n; i++) {
+      const s = sampleChoice(pr, (i + 0.5) / n, ((i * 7919) % n + 0.5) / n);
+      counts[s.kind === 'stay' ? 0 : s.kind === 'unit' ? 1 : s.index + 2]++;
+    }
     expect(counts[0] / n).toBeCloseTo(pr.stay, 2);
-    pr.moves.forEach((m, j) => expect(counts[j + 1] / n).toBeCloseTo(m, 2));
+    expect(counts[1] / n).toBeCloseTo(pr.unit, 2);
+    pr.moves.forEach((m, j) => expect(counts[j + 2] / n).toBeCloseTo(m, 2));
   });
 });
 
@@ -227,7 +236,7 @@ describe('strategies', () => {
     const r = runScenario(build({
       years: 30, seed: 3,
       cities: [city('adaptive_city', { budgetMusd: 30, strategy: 'adaptive', type: 'rising' }), city('other', { safety: 0.9 })],
-      organizations: seeds(20).map((i) => org(`o${i}`, 'other', { founded: 1998 + (i % 3), staff: 10, localShare: 0.1 })),
+      organizations: seeds(20).map((i) => org(`o${i}`, 'other', { founded: 1998 + (i % 3), staff: 10, localShare: 0.1, domain: `d${i}` })),
     }));
     expect(r.events.some((e) => e.type === 'adapt')).toBe(true);
   });

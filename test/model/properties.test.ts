@@ -115,7 +115,10 @@ describe('engine invariants', () => {
     fc.assert(fc.property(scenarioArb, (s) => {
       const r = runScenario(load(s));
       for (const e of r.events) {
-        for (const ev of [e.chosen, e.runnerUp]) if (ev) for (const k of ['security', 'resources', 'operations', 'values', 'cluster', 'moveCost', 'utility'] as const) expect(finite(ev[k])).toBe(true);
+        for (const ev of [e.chosen, e.runnerUp]) if (ev) {
+          for (const k of ['security', 'resources', 'operations', 'values', 'cluster', 'money', 'utility'] as const) expect(finite(ev[k])).toBe(true);
+          for (const v of Object.values(ev.terms)) expect(finite(v)).toBe(true);
+        }
         expect(finite(e.probability)).toBe(true);
         expect(finite(e.value)).toBe(true);
       }

@@ -68,9 +68,10 @@ describe('located errors', () => {
     const p = problems(doc().replace('staff: 10 }', 'staff: 10, weights: { security: 0.5, resources: 0.5, operations: 0.5, values: 0 } }'));
     expect(p[0]).toMatch(/^bad\.yaml:8:\d+: organizations\[0\]\.weights: driver weights of "o1" sum to 1\.5, not 1/);
   });
-  it('parameter weight groups that do not sum to 1', () => {
-    const p = problems(doc('parameters:', '  stages:', '    founding: { resources: 0.9 }'));
-    expect(p[0]).toMatch(/parameters\.stages\.founding\.resources: weights stages\.founding\.\{security, resources, operations, values\} sum to 1\.4/);
+  it('parameter weight groups that do not sum to 1 (stage weights are relative and need not)', () => {
+    const p = problems(doc('parameters:', '  drivers:', '    values: { leadership: 0.9 }'));
+    expect(p[0]).toMatch(/parameters\.drivers\.values\.leadership: weights drivers\.values\.\{leadership, openness\} sum to 1\.3/);
+    expect(problems(doc('parameters:', '  stages:', '    founding: { resources: 0.9 }'))).toEqual([]);
   });
   it('an unknown parameter suggests the right one', () => {
     const p = problems(doc('parameters:', '  choice: { temprature: 0.1 }'));

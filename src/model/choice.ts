@@ -1,0 +1,229 @@
+/**
+ * Seat choice: which cities an organization considers, and the nested logit over staying, outposting a unit, and
+ * moving whole.
+ *
+ * Consideration set (consider-then-choose): the seat; the cities that court the organization with a standing
+ * offer; the city of its office, if any; and a shortlist of `choice.considerationSize` cities, the best by the
+ * utility an organization of reference size (`levers.refStaff` staff, default budget and local share) of the same
+ * stage and domain would get: the cities with the best reputation for such bodies. The shortlist depends on the
+ * stage and domain only, so it is built once a year for each (stage, domain) in use; every considered city is then
+ * valued with the organization's exact utility. Adding cities that nobody would choose leaves the set, and so the
+ * choice, unchanged. The review screen (hazard.ts) and the review choice read the same set and the same utility.
+ *
+ * Nested logit: the upper level chooses among staying (V0, with the seat's stay bonus), outposting a unit to the
+ * best considered city c* (V_unit = V0 + u (U(c*) - V0) - officeSetup, when the organization has no office yet)
+ * and moving (inclusive value IV = mu ln sum_j exp(V_j / mu) over the considered cities), with scale
+ * `choice.temperature`; within the move nest destinations compete with scale `choice.nestScale`.
+ */
+import type { Params } from './params.ts';
+import {
+  annualMoney, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, specificTerms,
+  type CityTable, type Evaluation,
+} from './scoring.ts';
+import { stageWeightsAt, type OrgState, type World } from './world.ts';
+import type { Weights } from '../scenario/schema.ts';
+
+/** Probabilities of the upper-level alternatives and of each destination (in the order given). */
+export interface ChoiceProbabilities { stay: number; unit: number; move: number; moves: Float64Array }
+
+/**
+ * Nested-logit probabilities. `stay` null: no seat to keep (a founding); `unit` null: no unit alternative.
+ */
+export function choiceProbabilities(stay: number | null, unit: number | null, moves: ArrayLike<number>, p: Params): ChoiceProbabilities {
+  const n = moves.length;
+  const out = new Float64Array(n);
+  const lam = p.choice.nestScale, T = p.choice.temperature;
+  let iv = -Infinity;
+  if (n > 0) {
+    let max = -Infinity;
+    for (let j = 0; j < n; j++) if (moves[j] > max) max = moves[j];
+    let sum = 0;
+    for (let j = 0; j < n; j++) { out[j] = Math.exp((moves[j] - max) / lam); sum += out[j]; }
+    for (let j = 0; j < n; j++) out[j] /= sum;
+    iv = max + lam * Math.log(sum);
+  }
+  // upper level: stay, unit, move
+  const top = Math.max(stay ?? -Infinity, unit ?? -Infinity, iv);
+  if (top === -Infinity) return { stay: 1, unit: 0, move: 0, moves: out };
+  const es = stay === null ? 0 : Math.exp((stay - top) / T);
+  const eu = unit === null ? 0 : Math.exp((unit - top) / T);
+  const em = n > 0 ? Math.exp((iv - top) / T) : 0;
+  const z = es + eu + em;
+  const pm = em / z;
+  for (let j = 0; j < n; j++) out[j] *= pm;
+  return { stay: es / z, unit: eu / z, move: pm, moves: out };
+}
+
+/** Sample with two uniforms: u1 picks stay, unit or move (in that order); u2 the destination (cumulative, in order). */
+export function sampleChoice(pr: ChoiceProbabilities, u1: number, u2: number): { kind: 'stay' | 'unit' | 'move'; index: number } {
+  if (u1 < pr.stay) return { kind: 'stay', index: -1 };
+  if (u1 < pr.stay + pr.unit) return { kind: 'unit', index: -1 };
+  const target = u2 * pr.move;
+  let acc = 0;
+  let last = -1;
+  for (let j = 0; j < pr.moves.length; j++) {
+    if (pr.moves[j] <= 0) continue;
+    last = j;
+    acc += pr.moves[j];
+    if (target < acc) return { kind: 'move', index: j };
+  }
+  if (last < 0) return { kind: pr.unit > 0 ? 'unit' : 'stay', index: -1 };
+  return { kind: 'move', index: last };
+}
+
+/** The unit alternative's utility: a share u of the organization enjoys c*, the rest stays; a fixed setup cost. */
+export function unitUtility(stay: number, best: number, p: Params): number {
+  return stay + p.move.unitShare * (best - stay) - p.move.officeSetup;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Shortlists
+// ---------------------------------------------------------------------------------------------------------------
+
+/** Utility of moving to city c for the reference organization of stage si and domain k (the shortlist's ranking). */
+export function referenceUtility(w: World, t: CityTable, ci: number, si: number, k: number): number {
+  const p = w.params;
+  const c = w.cities[ci];
+  const n = p.levers.refStaff, b = n * p.org.budgetPerStaffMusd, ls = p.org.defaultLocalShare;
+  const wt = stageWeightsAt(si, p);
+  const money = annualMoney(c, n, generalTerms(c, k), null, p);
+  return baseUtility(wt, t, ci, k, p, false) + wt.resources * offerScore(money, b, p) - moveCostOf(n, b, ls, generalTerms(c, k).grantMusdPerStaff, p);
+}
+
+/**
+ * One year's shortlists: for each (stage, domain) in use, the K + 1 cities with the best reference utility (ties:
+ * lower index first), so that K remain after leaving out an organization's seat. Built lazily; `reset` starts a
+ * new year (arrays are kept for reuse).
+ */
+export class Shortlists {
+  private lists: (Int32Array | undefined)[] = [];
+  private ready: Uint8Array = new Uint8Array(0);
+  /** per (stage, domain): the largest base utility, yearly money per staff member, subsidy and grant over the list */
+  private maxima = new Float64Array(0);
+  private t!: CityTable;
+  constructor(private readonly w: World) {}
+
+  reset(t: CityTable): void {
+    this.t = t;
+    const n = 3 * t.nDomains;
+    if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); } else this.ready.fill(0);
+  }
+
+  /**
+   * An upper bound on the move utility of every city of the (si, k) shortlist for a stage-weighted organization of
+   * this size with no specific terms: if the seat with its stay bonus reaches it, nothing on the list courts the
+   * organization. (Each part is the largest over the list; the utility is increasing in each.)
+   */
+  bound(si: number, k: number, staff: number, budgetMusd: number, localShare: number): number {
+    this.get(si, k);
+    const p = this.w.params, m = 4 * (si * this.t.nDomains + k), x = this.maxima;
+    const wt = stageWeightsAt(si, p);
+    return x[m] + wt.resources * offerScore(x[m + 1] * staff + x[m + 2], budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, x[m + 3], p);
+  }
+
+  /** The shortlist of (stage si, domain k): city indices, best first. */
+  get(si: number, k: number): Int32Array {
+    const key = si * this.t.nDomains + k;
+    if (this.ready[key]) return this.lists[key]!;
+    const { w, t } = this;
+    const size = Math.min(w.cities.length, w.params.choice.considerationSize + 1);
+    let list = this.lists[key];
+    if (!list || list.length !== size) list = this.lists[key] = new Int32Array(size);
+    const u = new Float64Array(size);
+    let n = 0;
+    for (let c = 0; c < w.cities.length; c++) {
+      const x = referenceUtility(w, t, c, si, k);
+      // insertion into the sorted top list (strictly better only: ties keep the lower index first)
+      if (n < size) { let j = n++; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
+      else if (x > u[size - 1]) { let j = size - 1; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
+    }
+    const p = w.params, wt = stageWeightsAt(si, p), mx = this.maxima, m = 4 * key;
+    mx[m] = -Infinity; mx[m + 1] = 0; mx[m + 2] = 0; mx[m + 3] = 0;
+    for (let j = 0; j < n; j++) {
+      const c = w.cities[list[j]], g = generalTerms(c, k);
+      mx[m] = Math.max(mx[m], baseUtility(wt, t, c.idx, k, p, false));
+      mx[m + 1] = Math.max(mx[m + 1], g.freeOffices * (p.levers.officeCostPerStaffMusd * c.def.officeCost) + g.taxExemption * p.levers.taxCostPerStaffMusd);
+      mx[m + 2] = Math.max(mx[m + 2], g.subsidyMusd);
+      mx[m + 3] = Math.max(mx[m + 3], g.grantMusdPerStaff);
+    }
+    this.ready[key] = 1;
+    return list;
+  }
+}
+
+/**
+ * The cities organization o considers besides its seat, in ascending index order: its shortlist (K cities other
+ * than the seat), the cities courting it with a standing offer, and its office city.
+ */
+export function consideredCities(o: OrgState, list: Int32Array, k: number): number[] {
+  const out: number[] = [];
+  let taken = 0;
+  for (let j = 0; j < list.length && taken < k; j++) { const c = list[j]; if (c !== o.seat) { out.push(c); taken++; } }
+  for (const c of o.offers.keys()) if (c !== o.seat && !out.includes(c)) out.push(c);
+  const office = o.officeCity;
+  if (office >= 0 && office !== o.seat && !out.includes(office)) out.push(office);
+  return out.sort((a, b) => a - b);
+}
+
+/** The specific terms o has or is offered in city ci this year (its commitment, a standing offer). */
+export function termsIn(w: World, o: OrgState, ci: number) {
+  const offer = o.offers.get(ci);
+  return specificTerms(w.cities[ci], o, w.year, offer ? offerTerms(offer) : null);
+}
+
+/**
+ * The utility of moving whole to city ci, as a number: the same arithmetic as `evaluate(..., 'move', ...)`
+ * (held equal by a property test), without building the record.
+ */
+export function moveUtility(w: World, t: CityTable, o: OrgState, ci: number, wt: Weights): number {
+  return evaluate(w, t, o, w.cities[ci], wt, 'move', termsIn(w, o, ci)).utility;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The review decision
+// ---------------------------------------------------------------------------------------------------------------
+
+export interface ReviewDecision {
+  kind: 'stay' | 'unit' | 'move';
+  /** destination city of a unit or a move; the seat for stay */
+  city: number;
+  /** probability of the chosen alternative */
+  probability: number;
+  probabilities: ChoiceProbabilities;
+  /** the seat's evaluation, then every considered city's (ascending index), each a move */
+  seat: Evaluation;
+  considered: Evaluation[];
+  /** the chosen city's evaluation (the seat's for stay) and the best other alternative by utility */
+  chosen: Evaluation;
+  runnerUp: Evaluation | null;
+  /** utility of the unit alternative (NaN when not available) */
+  unitUtility: number;
+}
+
+/**
+ * Decide a review with the year's uniforms u1, u2: stay, outpost a unit to the best considered city, or move.
+ * `lists` are the year's shortlists.
+ */
+export function decideReview(w: World, t: CityTable, lists: Shortlists, o: OrgState, wt: Weights, si: number, u1: number, u2: number): ReviewDecision {
+  const p = w.params;
+  const seatC = w.cities[o.seat];
+  const seat = evaluate(w, t, o, seatC, wt, 'seat', termsIn(w, o, o.seat), w.table.leaseOpen[o.idx] ? 0 : p.choice.stayBonus);
+  const ids = consideredCities(o, lists.get(si, o.domain), p.choice.considerationSize);
+  const considered = ids.map((ci) => evaluate(w, t, o, w.cities[ci], wt, 'move', termsIn(w, o, ci)));
+  let best: Evaluation | null = null;
+  for (const e of considered) if (!best || e.utility > best.utility) best = e;
+  const canUnit = best !== null && o.officeCity < 0 && o.staff * p.move.unitShare >= 1;
+  const vUnit = canUnit ? unitUtility(seat.utility, best!.utility, p) : NaN;
+  const pr = choiceProbabilities(seat.utility, canUnit ? vUnit : null, considered.map((e) => e.utility), p);
+  const pick = sampleChoice(pr, u1, u2);
+  const chosen = pick.kind === 'stay' ? seat : pick.kind === 'unit' ? best! : considered[pick.index];
+  const probability = pick.kind === 'stay' ? pr.stay : pick.kind === 'unit' ? pr.unit : pr.moves[pick.index];
+  let runnerUp: Evaluation | null = null;
+  for (const e of [seat, ...considered]) if (e !== chosen && (!runnerUp || e.utility > runnerUp.utility)) runnerUp = e;
+  return { kind: pick.kind, city: chosen.city, probability, probabilities: pr, seat, considered, chosen, runnerUp, unitUtility: vUnit };
+}
+
+/** The grant per staff member o would receive in city ci (general levers, commitment or standing offer). */
+export function grantFor(w: World, o: OrgState, ci: number): number {
+  return grantIn(w.cities[ci], o.domain, termsIn(w, o, ci));
+}
