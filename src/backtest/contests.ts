@@ -168,7 +168,7 @@ function checkContest(e: Entry, i: number, src: Located, cityIds: Set<string>, c
 
   if (e.rule === 'vote' && !e.vote) p([], 'a contest decided by vote needs a "vote:" block (members, threshold, rounds)', 'rule');
   if (e.rule === 'organization' && e.vote) p(['vote'], 'a "vote:" block belongs to contests with rule: vote');
-  if (e.vote) checkVote(e.vote, (path, m, key) => p(['vote', ...path], m, key), candidate, e.winner);
+  if (e.vote) checkVote(e.vote, (path, m, key) => p(['vote', ...path], m, key), (path, id, what, key) => candidate(['vote', ...path], id, what, key), e.winner);
 
   for (const [kind, rec] of [['bids', e.bids], ['translation', e.translation], ['hosting', e.hosting], ['consolation', e.consolation]] as const) {
     for (const id of Object.keys(rec)) candidate([kind], id, `${kind} entry for`, id);
