@@ -13,6 +13,15 @@ export interface Located { doc: Document; lc: LineCounter; file: string }
  * Syntax errors, unresolved aliases and alias bombs become located problems (ScenarioError), never crashes.
  */
 export function readDocument(text: string, file: string, what: string): { src: Located; raw: Record<string, unknown> } {
+  const { src, raw } = readYaml(text, file);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `${what} is a mapping` }]);
+  }
+  return { src, raw: raw as Record<string, unknown> };
+}
+
+/** As readDocument, for a document of any shape (e.g. a top-level list). */
+export function readYaml(text: string, file: string): { src: Located; raw: unknown } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
@@ -27,10 +36,7 @@ export function readDocument(text: string, file: string, what: string): { src: L
   } catch (e) {
     throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `cannot read the document: ${(e as Error).message.split('\n')[0]}` }]);
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: `${what} is a mapping` }]);
-  }
-  return { src: { doc, lc, file }, raw: raw as Record<string, unknown> };
+  return { src: { doc, lc, file }, raw };
 }
 
 /** Line and column of the node at `path` (or of the key `key` inside it), else of the nearest ancestor. */
