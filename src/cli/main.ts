@@ -90,6 +90,23 @@ export async function main(argv: string[]): Promise<number> {
     // Loaded on demand: the chart libraries are not needed by the other commands.
     .action(async (dir: string, o: { quiet?: boolean }) => (await import('../report/index.ts')).reportCli(dir, o, (m) => new UsageError(m), out));
 
+  program.command('explain').description('one contest of one run, term by term: a city\'s utility against every rival, the gap per term, and for votes the members and every round')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .requiredOption('--contest <id>', 'contest id from the scenario\'s contests')
+    .option('--city <id>', 'the city to explain (default: the winner)')
+    .option('--seed <n>', 'random seed (default: the scenario\'s)', intArg('--seed', 0, 2 ** 32 - 1))
+    .option('--arm <name>', 'an arm of the scenario')
+    .option('--years <n>', 'number of years to simulate (default: the scenario\'s)', intArg('--years', 1, 1000))
+    .option('--json', 'print the explanation as JSON')
+    .action(async (file: string, o: { contest: string; city?: string; seed?: number; arm?: string; years?: number; json?: boolean }) => {
+      const { explain, formatExplanation, ExplainError } = await import('../explain/index.ts');
+      const sc = loadScenario(file, { arm: o.arm, seed: o.seed, years: o.years });
+      try {
+        const e = explain(sc, { contest: o.contest, city: o.city });
+        out(o.json ? JSON.stringify(e, null, 2) : formatExplanation(e));
+      } catch (x) { if (x instanceof ExplainError) throw new UsageError(x.message); throw x; }
+    });
+
   registerSweepCommands(program, UsageError);
 
   try {

@@ -17,7 +17,7 @@
  */
 import type { Params } from './params.ts';
 import {
-  annualMoney, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, specificTerms,
+  annualMoney, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, perStaffMoney, plainMoveUtility, specificTerms,
   type CityTable, type Evaluation,
 } from './scoring.ts';
 import { stageWeightsAt, type OrgState, type World } from './world.ts';
@@ -100,13 +100,58 @@ export class Shortlists {
   private ready: Uint8Array = new Uint8Array(0);
   /** per (stage, domain): the largest base utility, yearly money per staff member, subsidy and grant over the list */
   private maxima = new Float64Array(0);
+  /** per (stage, domain): every city's base utility as a seat (its own headquarters not pulling), built on demand */
+  private seats: (Float64Array | undefined)[] = [];
+  private seatReady: Uint8Array = new Uint8Array(0);
+  /**
+   * per (stage, domain), for each city of the list in order: its base utility as a destination, the yearly money
+   * per staff member and per organization of its general terms, and its grant (the parts of a stage-weighted
+   * organization's move utility that do not depend on the organization)
+   */
+  private parts: (Float64Array | undefined)[] = [];
   private t!: CityTable;
   constructor(private readonly w: World) {}
 
   reset(t: CityTable): void {
     this.t = t;
     const n = 3 * t.nDomains;
-    if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); } else this.ready.fill(0);
+    if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); this.seatReady = new Uint8Array(n); this.seats = new Array(n); this.parts = new Array(n); }
+    else { this.ready.fill(0); this.seatReady.fill(0); }
+  }
+
+  /**
+   * The best move utility over the first `k` cities of the (si, k) list other than `seat`, for a stage-weighted
+   * organization of this size with no specific terms in them and no office: `plainMoveUtility` of each, from the
+   * list's stored parts (same arithmetic, so the same numbers). -Infinity when the bound shows none can beat
+   * `threshold` (then the exact maximum is not needed).
+   */
+  bestMove(si: number, k: number, seat: number, staff: number, budgetMusd: number, localShare: number, threshold: number): number {
+    const list = this.get(si, k);
+    const key = si * this.t.nDomains + k, p = this.w.params, m = 4 * key, x = this.maxima, wr = stageWeightsAt(si, p).resources;
+    if (x[m] + wr * offerScore(x[m + 1] * staff + x[m + 2], budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, x[m + 3], p) <= threshold) return -Infinity;
+    const parts = this.parts[key]!, K = p.choice.considerationSize;
+    let best = -Infinity, taken = 0;
+    for (let j = 0; j < list.length && taken < K; j++) {
+      if (list[j] === seat) continue;
+      taken++;
+      const q = 4 * j;
+      const u = parts[q] + wr * offerScore(parts[q + 1] * staff + parts[q + 2], budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, parts[q + 3], p);
+      if (u > best) best = u;
+    }
+    return best;
+  }
+
+  /** `baseUtility(stage weights, t, c, k, p, self = true)` of every city c, for stage si and domain k. */
+  seatBase(si: number, k: number): Float64Array {
+    const key = si * this.t.nDomains + k;
+    let a = this.seats[key];
+    if (this.seatReady[key]) return a!;
+    const { w, t } = this;
+    if (!a || a.length !== w.cities.length) a = this.seats[key] = new Float64Array(w.cities.length);
+    const wt = stageWeightsAt(si, w.params);
+    for (let c = 0; c < a.length; c++) a[c] = baseUtility(wt, t, c, k, w.params, true);
+    this.seatReady[key] = 1;
+    return a;
   }
 
   /**
@@ -138,11 +183,15 @@ export class Shortlists {
       else if (x > u[size - 1]) { let j = size - 1; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
     }
     const p = w.params, wt = stageWeightsAt(si, p), mx = this.maxima, m = 4 * key;
+    let parts = this.parts[key];
+    if (!parts || parts.length !== 4 * size) parts = this.parts[key] = new Float64Array(4 * size);
     mx[m] = -Infinity; mx[m + 1] = 0; mx[m + 2] = 0; mx[m + 3] = 0;
     for (let j = 0; j < n; j++) {
       const c = w.cities[list[j]], g = generalTerms(c, k);
-      mx[m] = Math.max(mx[m], baseUtility(wt, t, c.idx, k, p, false));
-      mx[m + 1] = Math.max(mx[m + 1], g.freeOffices * (p.levers.officeCostPerStaffMusd * c.def.officeCost) + g.taxExemption * p.levers.taxCostPerStaffMusd);
+      const b = baseUtility(wt, t, c.idx, k, p, false), ps = perStaffMoney(g.freeOffices, g.taxExemption, c, p);
+      parts[4 * j] = b; parts[4 * j + 1] = ps; parts[4 * j + 2] = g.subsidyMusd; parts[4 * j + 3] = g.grantMusdPerStaff;
+      mx[m] = Math.max(mx[m], b);
+      mx[m + 1] = Math.max(mx[m + 1], ps);
       mx[m + 2] = Math.max(mx[m + 2], g.subsidyMusd);
       mx[m + 3] = Math.max(mx[m + 3], g.grantMusdPerStaff);
     }
@@ -173,10 +222,16 @@ export function termsIn(w: World, o: OrgState, ci: number) {
 
 /**
  * The utility of moving whole to city ci, as a number: the same arithmetic as `evaluate(..., 'move', ...)`
- * (held equal by a property test), without building the record.
+ * (held equal by a property test), without building the record when the organization has no specific terms there.
  */
 export function moveUtility(w: World, t: CityTable, o: OrgState, ci: number, wt: Weights): number {
-  return evaluate(w, t, o, w.cities[ci], wt, 'move', termsIn(w, o, ci)).utility;
+  const c = w.cities[ci];
+  if (o.offers.size === 0 || !o.offers.has(ci)) {
+    if (o.noPrivileges !== ci && !(o.commitment && o.commitment.city === ci)) {
+      return plainMoveUtility(t, c, wt, o.domain, o.staff, o.budgetMusd, o.localShare, w.params, o.officeCity === ci ? o.officeShare : 0);
+    }
+  }
+  return evaluate(w, t, o, c, wt, 'move', termsIn(w, o, ci)).utility;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -190,37 +245,49 @@ export interface ReviewDecision {
   /** probability of the chosen alternative */
   probability: number;
   probabilities: ChoiceProbabilities;
-  /** the seat's evaluation, then every considered city's (ascending index), each a move */
+  /** the seat's evaluation (with its stay bonus) */
   seat: Evaluation;
-  considered: Evaluation[];
-  /** the chosen city's evaluation (the seat's for stay) and the best other alternative by utility */
+  /** the considered cities (ascending index) and their move utilities */
+  ids: number[];
+  utilities: Float64Array;
+  /** the chosen city's evaluation (the seat's for stay, the best city's for a unit) and the best other alternative */
   chosen: Evaluation;
   runnerUp: Evaluation | null;
-  /** utility of the unit alternative (NaN when not available) */
+  /** index in `ids` of the best considered city (-1: none), and the unit alternative's utility (NaN: not available) */
+  best: number;
   unitUtility: number;
 }
 
 /**
  * Decide a review with the year's uniforms u1, u2: stay, outpost a unit to the best considered city, or move.
- * `lists` are the year's shortlists.
+ * `lists` are the year's shortlists. Utilities are computed as numbers; only the chosen city and the runner-up
+ * are evaluated term by term (`considered` gives every considered city's evaluation when a record needs them).
  */
 export function decideReview(w: World, t: CityTable, lists: Shortlists, o: OrgState, wt: Weights, si: number, u1: number, u2: number): ReviewDecision {
   const p = w.params;
-  const seatC = w.cities[o.seat];
-  const seat = evaluate(w, t, o, seatC, wt, 'seat', termsIn(w, o, o.seat), w.table.leaseOpen[o.idx] ? 0 : p.choice.stayBonus);
+  const seat = evaluate(w, t, o, w.cities[o.seat], wt, 'seat', termsIn(w, o, o.seat), w.table.leaseOpen[o.idx] ? 0 : p.choice.stayBonus);
   const ids = consideredCities(o, lists.get(si, o.domain), p.choice.considerationSize);
-  const considered = ids.map((ci) => evaluate(w, t, o, w.cities[ci], wt, 'move', termsIn(w, o, ci)));
-  let best: Evaluation | null = null;
-  for (const e of considered) if (!best || e.utility > best.utility) best = e;
-  const canUnit = best !== null && o.officeCity < 0 && o.staff * p.move.unitShare >= 1;
-  const vUnit = canUnit ? unitUtility(seat.utility, best!.utility, p) : NaN;
-  const pr = choiceProbabilities(seat.utility, canUnit ? vUnit : null, considered.map((e) => e.utility), p);
+  const us = new Float64Array(ids.length);
+  let best = -1;
+  for (let j = 0; j < ids.length; j++) { us[j] = moveUtility(w, t, o, ids[j], wt); if (best < 0 || us[j] > us[best]) best = j; }
+  const canUnit = best >= 0 && o.officeCity < 0 && o.staff * p.move.unitShare >= 1;
+  const vUnit = canUnit ? unitUtility(seat.utility, us[best], p) : NaN;
+  const pr = choiceProbabilities(seat.utility, canUnit ? vUnit : null, us, p);
   const pick = sampleChoice(pr, u1, u2);
-  const chosen = pick.kind === 'stay' ? seat : pick.kind === 'unit' ? best! : considered[pick.index];
+  const at = pick.kind === 'stay' ? -1 : pick.kind === 'unit' ? best : pick.index;
+  const evalAt = (j: number) => evaluate(w, t, o, w.cities[ids[j]], wt, 'move', termsIn(w, o, ids[j]));
+  const chosen = at < 0 ? seat : evalAt(at);
   const probability = pick.kind === 'stay' ? pr.stay : pick.kind === 'unit' ? pr.unit : pr.moves[pick.index];
-  let runnerUp: Evaluation | null = null;
-  for (const e of [seat, ...considered]) if (e !== chosen && (!runnerUp || e.utility > runnerUp.utility)) runnerUp = e;
-  return { kind: pick.kind, city: chosen.city, probability, probabilities: pr, seat, considered, chosen, runnerUp, unitUtility: vUnit };
+  // runner-up: the best other alternative by utility (the seat, or a considered city)
+  let r = -1;
+  for (let j = 0; j < ids.length; j++) if (j !== at && (r < 0 || us[j] > us[r])) r = j;
+  const runnerUp = at < 0 ? (r >= 0 ? evalAt(r) : null) : r >= 0 && us[r] > seat.utility ? evalAt(r) : seat;
+  return { kind: pick.kind, city: chosen.city, probability, probabilities: pr, seat, ids, utilities: us, chosen, runnerUp, best, unitUtility: vUnit };
+}
+
+/** Every considered city's evaluation (as a move) for the organization's review (for decision records). */
+export function considered(w: World, t: CityTable, o: OrgState, wt: Weights, d: ReviewDecision): Evaluation[] {
+  return d.ids.map((ci) => evaluate(w, t, o, w.cities[ci], wt, 'move', termsIn(w, o, ci)));
 }
 
 /** The grant per staff member o would receive in city ci (general levers, commitment or standing offer). */

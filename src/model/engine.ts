@@ -5,7 +5,7 @@
 import type { Scenario } from '../scenario/load.ts';
 import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
 import { affordableScale, citiesAct, creditArrival, hostedLists, scaleOffer, type CityNote } from './cities.ts';
-import { decideReview, Shortlists, unitUtility, type ReviewDecision } from './choice.ts';
+import { considered, decideReview, Shortlists, unitUtility, type ReviewDecision } from './choice.ts';
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
@@ -383,9 +383,9 @@ class Run {
       const weights = weightsAt(o, si, p);
       this.counters.reviews++;
       const d = decideReview(w, table, shortlists, o, weights, si, reviewers.u1[r], reviewers.u2[r]);
-      if (this.stats) this.stats.evaluations += d.considered.length + 1;
+      if (this.stats) this.stats.evaluations += d.ids.length + 1;
       o.refUtility = reviewers.seatUtility[r];
-      if (this.decisions) this.recordReview(year, o, d);
+      if (this.decisions) this.recordReview(year, o, d, weights);
       const record = (type: EventType, detail: string, extra: Partial<EventRecord> = {}) => {
         if (this.wanted(type)) this.emit({ year, type, org: o.def.id, city: this.cid(o.seat), detail, probability: d.probability, weights, chosen: ev(d.chosen, w), runnerUp: d.runnerUp ? ev(d.runnerUp, w) : undefined, ...extra });
       };
@@ -402,23 +402,22 @@ class Run {
   }
 
   /** Every candidate of a review, term by term (the unit alternative as a mix of seat and best city). */
-  private recordReview(year: number, o: OrgState, d: ReviewDecision): void {
+  private recordReview(year: number, o: OrgState, d: ReviewDecision, weights: Weights): void {
     const w = this.w, p = this.p, org = o.def.id, decision = `review:${org}`;
     const pr = d.probabilities;
     const row = (e: Evaluation, role: DecisionRecord['role'], chosen: boolean, probability: number, terms = e.terms, utility = e.utility) =>
       this.rec.decision!({ year, decision, org, rule: 'review', city: this.cid(e.city), role, chosen, probability, votes: null, moneyMusd: e.moneyMusd, terms, utility });
     row(d.seat, 'seat', d.kind === 'stay', pr.stay);
-    d.considered.forEach((e, j) => row(e, 'move', d.kind === 'move' && e === d.chosen, pr.moves[j]));
+    const all = considered(w, this.table, o, weights, d);
+    all.forEach((e, j) => row(e, 'move', d.kind === 'move' && e.city === d.city, pr.moves[j]));
     if (!Number.isNaN(d.unitUtility)) {
-      let best = d.considered[0];
-      for (const e of d.considered) if (e.utility > best.utility) best = e;
+      const best = all[d.best];
       const u = p.move.unitShare;
       const terms = {} as UtilityTerms;
       for (const t of TERM_NAMES) terms[t] = (1 - u) * d.seat.terms[t] + u * best.terms[t];
       terms.officeSetup = -p.move.officeSetup;
       row(best, 'unit', d.kind === 'unit', pr.unit, terms, unitUtility(d.seat.utility, best.utility, p));
     }
-    void w;
   }
 
   /** 5. Moves and outposted units, in organization order; grants are paid while the destination's budget lasts. */

@@ -9,7 +9,7 @@
 import { consideredCities, moveUtility, type Shortlists } from './choice.ts';
 import { drawRow, seedRow, type Streams } from './rng.ts';
 import { evaluate, plainMoveUtility, plainSeatUtility, type CityTable } from './scoring.ts';
-import { stageIndex, weightsAt, type World } from './world.ts';
+import { stageIndex, stageWeightsAt, weightsAt, type World } from './world.ts';
 import { termsIn } from './choice.ts';
 
 /** Organizations that review this year, in organization order, with what the review needs. */
@@ -47,6 +47,10 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   const K = p.choice.considerationSize;
   const anchorMax = p.anchor.max, ageWeight = p.anchor.ageWeight, localWeight = p.anchor.localWeight;
   const block = BLOCK;
+  const stageW = [0, 1, 2].map((si) => stageWeightsAt(si, p));
+  const nd = w.domains.length;
+  /** the year's seat base utilities per (stage, domain), fetched once */
+  const seatBases: (Float64Array | undefined)[] = new Array(3 * nd);
   out.n = 0; out.org.length = 0; out.stage.length = 0; out.seatUtility.length = 0; out.u1.length = 0; out.u2.length = 0; out.veto.length = 0;
   for (let i = 0; i < nOrgs; i++) {
     const seat = seats[i];
@@ -60,20 +64,29 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
     const si = stageIndex(age, p);
     const k = domains[i];
     const localShare = locals[i];
-    const list = lists.get(si, k);
     const bonus = leaseOpen[i] ? 0 : p.choice.stayBonus;
     let us: number, best = -Infinity;
-    if (plain[i] && !committed[i] && office[i] < 0 && noPriv[i] < 0) {
-      // Stage weights, general terms everywhere, no offers, office or withdrawn privileges: numbers from the table.
-      const staff = staffs[i], budget = budgets[i];
-      us = plainSeatUtility(t, w.cities[seat], si, k, staff, budget, p);
-      if (lists.bound(si, k, staff, budget, localShare) > us + bonus) {
+    if (plain[i] && !committed[i] && noPriv[i] < 0) {
+      // Stage weights, general terms everywhere, no offers or withdrawn privileges: numbers from the table. An
+      // office city is considered too, with the share of staff already there.
+      const staff = staffs[i], budget = budgets[i], oc = office[i], wt = stageW[si];
+      const sk = si * nd + k;
+      us = plainSeatUtility(t, w.cities[seat], wt, k, staff, budget, p, (seatBases[sk] ??= lists.seatBase(si, k))[seat]);
+      let listed = false;
+      if (oc < 0) best = lists.bestMove(si, k, seat, staff, budget, localShare, us + bonus);
+      else {
+        const list = lists.get(si, k);
         let taken = 0;
         for (let j = 0; j < list.length && taken < K; j++) {
           const c = list[j];
           if (c === seat) continue;
           taken++;
-          const u = plainMoveUtility(t, w.cities[c], si, k, staff, budget, localShare, p);
+          if (c === oc) listed = true;
+          const u = plainMoveUtility(t, w.cities[c], wt, k, staff, budget, localShare, p, c === oc ? T.officeShare[i] : 0);
+          if (u > best) best = u;
+        }
+        if (oc >= 0 && !listed && oc !== seat) {
+          const u = plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, T.officeShare[i]);
           if (u > best) best = u;
         }
       }
@@ -81,7 +94,7 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
       const o = w.orgs[i];
       const wt = weightsAt(o, si, p);
       us = evaluate(w, t, o, w.cities[seat], wt, 'seat', termsIn(w, o, seat), 0).utility;
-      for (const c of consideredCities(o, list, K)) { const u = moveUtility(w, t, o, c, wt); if (u > best) best = u; }
+      for (const c of consideredCities(o, lists.get(si, k), K)) { const u = moveUtility(w, t, o, c, wt); if (u > best) best = u; }
     }
     const courting = best === -Infinity ? 0 : Math.max(0, best - (us + bonus));
     if (Number.isNaN(refU[i])) refU[i] = us;

@@ -76,8 +76,8 @@ const STAGE_NAMES: StageName[] = ['founding', 'growth', 'mature'];
  * already hosts `sameDomain` organizations of that domain and `total` organizations in all (background
  * `hostedIos` included): the model's utility with no levers and no built stocks.
  */
-export function baselineAttractiveness(b: BaselineScores, domain: string, stage: StageName, p: Params, sameDomain = 0, total = 0): number {
-  const w = stageWeightsAt(STAGE_NAMES.indexOf(stage), p);
+export function baselineAttractiveness(b: BaselineScores, domain: string, stage: StageName, p: Params, sameDomain = 0, total = 0,
+  w = stageWeightsAt(STAGE_NAMES.indexOf(stage), p)): number {
   const values = b.openness + p.drivers.values.leadership * (b.leadership[domain] ?? 0);
   const hub = p.drivers.operations.hub * (1 - Math.exp(-total / p.choice.hubScale));
   const cluster = sameDomain > 0 ? p.choice.clusterWeight * (1 - Math.exp(-sameDomain / p.choice.clusterScale)) : 0;
@@ -127,7 +127,8 @@ export function syntheticOrgs(seed: number, n: number, start: number, cities: re
     for (const k of focus) same[k][j] += c.hostedIos / focus.length;
   });
   // Utilities are shifted by an upper bound so that every weight is exp(<= 0): no overflow, same probabilities.
-  const util = (j: number, si: number, k: number) => (scores[j] ? baselineAttractiveness(scores[j]!, domains[k], STAGE_NAMES[si], p, same[k][j], total[j]) : 0);
+  const weights = STAGE_NAMES.map((_, si) => stageWeightsAt(si, p));
+  const util = (j: number, si: number, k: number) => (scores[j] ? baselineAttractiveness(scores[j]!, domains[k], STAGE_NAMES[si], p, same[k][j], total[j], weights[si]) : 0);
   const bound = 1 + p.choice.clusterWeight;
   const weight = (u: number) => Math.exp((u - bound) / p.choice.temperature);
   // One tree per (stage, domain), built lazily when first needed.

@@ -12,17 +12,19 @@
  * size and are computed per organization, always by the same functions, so that every path gives the same bits.
  */
 import type { Params } from './params.ts';
-import { NO_TERMS, makeTerms, stageWeightsAt, type CityState, type OrgState, type Terms, type World } from './world.ts';
+import { NO_TERMS, makeTerms, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import type { Weights } from '../scenario/schema.ts';
 
 export interface CityTable {
   /** per city: security score with and without the legal framework (an organization whose privileges were withdrawn) */
   security: Float64Array;
   securityNoLegal: Float64Array;
+  /** duty-of-care penalty (utility) of a city whose effective safety is below the threshold */
+  dutyOfCare: Float64Array;
   operations: Float64Array;
   /** resources without any offer: office affordability and national support */
   resourcesBase: Float64Array;
-  /** general cash levers for targeted domains: yearly value per staff member (free offices, tax) and per organization (subsidy); grant per staff */
+  /** general cash levers for targeted domains: yearly money per staff member (free offices, tax; `perStaffMoney`) and per organization (subsidy); grant per staff */
   perStaff: Float64Array;
   fixed: Float64Array;
   grant: Float64Array;
@@ -38,9 +40,22 @@ export interface CityTable {
 
 const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 
+/** Effective safety: the baseline under the current shock, plus security built by investment. */
+export function safetyOf(c: CityState): number {
+  return clamp01(c.def.safety * (1 - c.shock) + c.securityExtra);
+}
+
 export function securityScore(c: CityState, p: Params, legal = true): number {
   const d = p.drivers.security;
-  return d.safety * clamp01(c.def.safety * (1 - c.shock) + c.securityExtra) + (legal ? d.legal * c.def.legal : 0);
+  return d.safety * safetyOf(c) + (legal ? d.legal * c.def.legal : 0);
+}
+
+/**
+ * Duty of care: below a threshold of effective safety an organization cannot keep its staff in a city (security
+ * phases, evacuations), whatever its driver weights: a utility penalty proportional to the shortfall.
+ */
+export function dutyOfCarePenalty(c: CityState, p: Params): number {
+  return p.choice.dutyOfCarePenalty * Math.max(0, p.choice.dutyOfCareThreshold - safetyOf(c));
 }
 
 export function hubCount(c: CityState, p: Params): number {
@@ -95,6 +110,11 @@ export function streamFactor(years: number, p: Params): number {
   return annuity(years, r) / annuity(h, r);
 }
 
+/** Yearly money per staff member of a free-office share f and a tax-exemption level x in city c (USD m). */
+export function perStaffMoney(f: number, x: number, c: CityState, p: Params): number {
+  return f * (p.levers.officeCostPerStaffMusd * c.def.officeCost) + x * p.levers.taxCostPerStaffMusd;
+}
+
 /** m(x) = x / (x + h): the value of money worth a share x of the organization's budget a year; 0 for none. */
 export function moneyValue(x: number, p: Params): number {
   return x > 0 ? x / (x + p.money.halfValueShare) : 0;
@@ -107,7 +127,6 @@ export function moneyValue(x: number, p: Params): number {
  * money spread over the horizon by its annuity factor.
  */
 export function annualMoney(c: CityState, staff: number, general: Terms, specific: readonly Terms[] | null, p: Params): number {
-  const office = p.levers.officeCostPerStaffMusd * c.def.officeCost, tax = p.levers.taxCostPerStaffMusd;
   let f = general.freeOffices, s = general.subsidyMusd, x = general.taxExemption, once = 0;
   if (specific) for (const t of specific) {
     const k = streamFactor(t.years, p);
@@ -116,7 +135,7 @@ export function annualMoney(c: CityState, staff: number, general: Terms, specifi
     if (t.taxExemption * k > x) x = t.taxExemption * k;
     once += t.oneOffMusd;
   }
-  let a = (f * office + x * tax) * staff + s;
+  let a = perStaffMoney(f, x, c, p) * staff + s;
   if (once > 0) a += once / annuity(p.money.horizonYears, p.money.discountRate);
   return a;
 }
@@ -165,7 +184,7 @@ export function moveCost(o: OrgState, ci: number, grant: number, p: Params): num
 export function buildCityTable(w: World, into?: CityTable): CityTable {
   const nc = w.cities.length, nd = w.domains.length, p = w.params;
   const t: CityTable = into && into.nDomains === nd && into.security.length === nc ? into : {
-    security: new Float64Array(nc), securityNoLegal: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
+    security: new Float64Array(nc), securityNoLegal: new Float64Array(nc), dutyOfCare: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
     perStaff: new Float64Array(nc), fixed: new Float64Array(nc), grant: new Float64Array(nc),
     values: new Float64Array(nc * nd), clusterCount: new Float64Array(nc * nd), nDomains: nd,
     pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),
@@ -173,9 +192,10 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
   for (const c of w.cities) {
     t.security[c.idx] = securityScore(c, p);
     t.securityNoLegal[c.idx] = securityScore(c, p, false);
+    t.dutyOfCare[c.idx] = dutyOfCarePenalty(c, p);
     t.resourcesBase[c.idx] = resourcesBase(c, p);
     const l = c.levels;
-    t.perStaff[c.idx] = l.freeOffices * p.levers.officeCostPerStaffMusd * c.def.officeCost + l.taxExemption * p.levers.taxCostPerStaffMusd;
+    t.perStaff[c.idx] = perStaffMoney(l.freeOffices, l.taxExemption, c, p);
     t.fixed[c.idx] = l.subsidyMusd;
     t.grant[c.idx] = l.grantMusdPerStaff;
     for (let k = 0; k < nd; k++) t.values[c.idx * nd + k] = valuesScore(c, k, p);
@@ -210,7 +230,7 @@ export function refreshCounts(w: World, t: CityTable): void {
 export function baseUtility(wt: Weights, t: CityTable, ci: number, k: number, p: Params, self: boolean, legal = true): number {
   const i = ci * t.nDomains + k;
   return wt.security * (legal ? t.security[ci] : t.securityNoLegal[ci]) + wt.resources * t.resourcesBase[ci] + wt.operations * t.operations[ci]
-    + wt.values * t.values[i] + p.choice.clusterWeight * (self ? t.pullSelf[i] : t.pull[i]);
+    + wt.values * t.values[i] + p.choice.clusterWeight * (self ? t.pullSelf[i] : t.pull[i]) - t.dutyOfCare[ci] - (legal ? 0 : p.choice.noPrivilegesPenalty);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -228,6 +248,7 @@ export function generalTerms(c: CityState, k: number): Terms {
  */
 export function specificTerms(c: CityState, o: OrgState, year: number, extra?: Terms | null): Terms[] | null {
   const cm = o.commitment;
+  if (!extra && !(cm && cm.city === c.idx)) return null;
   const list: Terms[] = [];
   if (cm && cm.city === c.idx) list.push(makeTerms(cm.terms.freeOffices, cm.terms.subsidyMusd, cm.terms.taxExemption, 0, 0, Math.max(1, cm.until - year + 1)));
   if (extra) list.push(extra);
@@ -261,8 +282,11 @@ export interface UtilityTerms {
   balance: number;
   /** the fixed cost of splitting off a unit (unit alternatives only) */
   officeSetup: number;
+  /** penalty of a city too unsafe for the organization's duty of care, and of a host that withdrew its privileges */
+  dutyOfCare: number;
+  noPrivileges: number;
 }
-export const TERM_NAMES = ['security', 'resources', 'offer', 'operations', 'values', 'cluster', 'moveCost', 'stayBonus', 'balance', 'officeSetup'] as const;
+export const TERM_NAMES = ['security', 'resources', 'offer', 'operations', 'values', 'cluster', 'moveCost', 'stayBonus', 'balance', 'officeSetup', 'dutyOfCare', 'noPrivileges'] as const;
 export type TermName = (typeof TERM_NAMES)[number];
 
 export interface Evaluation {
@@ -309,7 +333,7 @@ export function evaluate(w: World, t: CityTable, o: OrgState, c: CityState, wt: 
     terms: {
       security: wt.security * security, resources: wt.resources * t.resourcesBase[c.idx], offer: wt.resources * offer,
       operations: wt.operations * t.operations[c.idx], values: wt.values * t.values[i], cluster: p.choice.clusterWeight * cluster,
-      moveCost: -mc, stayBonus: stay, balance: 0, officeSetup: 0,
+      moveCost: -mc, stayBonus: stay, balance: 0, officeSetup: 0, dutyOfCare: -t.dutyOfCare[c.idx], noPrivileges: legal ? 0 : -p.choice.noPrivilegesPenalty,
     },
     utility,
   };
@@ -328,21 +352,21 @@ export function stayBonusOf(w: World, oi: number): number {
  * stage's weights, enjoy only their seat's general terms and keep their privileges there. Same arithmetic as
  * `evaluate` (so the numbers are identical), from the organization table's numbers.
  */
-export function plainSeatUtility(t: CityTable, c: CityState, si: number, k: number, staff: number, budgetMusd: number, p: Params): number {
-  const wt = stageWeightsAt(si, p);
-  const money = annualMoney(c, staff, generalTerms(c, k), null, p);
-  return baseUtility(wt, t, c.idx, k, p, true) + wt.resources * offerScore(money, budgetMusd, p);
+export function plainSeatUtility(t: CityTable, c: CityState, wt: Weights, k: number, staff: number, budgetMusd: number, p: Params, base = baseUtility(wt, t, c.idx, k, p, true)): number {
+  // annualMoney of the general terms, from the table (same arithmetic: perStaffMoney x staff + subsidy)
+  const money = c.targets[k] ? t.perStaff[c.idx] * staff + t.fixed[c.idx] : 0 * staff + 0;
+  return base + wt.resources * offerScore(money, budgetMusd, p);
 }
 
 export { NO_TERMS };
 
 /**
- * Utility of moving whole to city c for an organization that uses its stage's weights, with no commitment, offer,
- * office or withdrawn privileges there: `evaluate(..., 'move', null).utility` as a number (same arithmetic).
+ * Utility of moving whole to city c for an organization with weights `wt` and no commitment, offer or withdrawn
+ * privileges there (`there`: the share of its staff already in c, in an office): `evaluate(..., 'move', null).utility`
+ * as a number (same arithmetic).
  */
-export function plainMoveUtility(t: CityTable, c: CityState, si: number, k: number, staff: number, budgetMusd: number, localShare: number, p: Params): number {
-  const wt = stageWeightsAt(si, p);
+export function plainMoveUtility(t: CityTable, c: CityState, wt: Weights, k: number, staff: number, budgetMusd: number, localShare: number, p: Params, there = 0): number {
   const g = generalTerms(c, k);
   const money = annualMoney(c, staff, g, null, p);
-  return baseUtility(wt, t, c.idx, k, p, false) + wt.resources * offerScore(money, budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, g.grantMusdPerStaff, p);
+  return baseUtility(wt, t, c.idx, k, p, false) + wt.resources * offerScore(money, budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, g.grantMusdPerStaff, p, there);
 }

@@ -2,6 +2,7 @@
  * Read and check the files of a result directory (a run or a sweep) before anything is drawn.
  * Problems are returned as values naming the file and what is wrong; the CLI prints them and exits 2.
  */
+import { TERM_COLS } from '../output/tables.ts';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../scenario/csv.ts';
@@ -78,9 +79,9 @@ function readCsv(dir: string, name: string, required: string[], numeric: string[
 export const DRIVERS = ['security', 'resources', 'operations', 'values'] as const;
 export type Driver = (typeof DRIVERS)[number];
 /** The terms of a decision's utility in events.csv (utility units; they add up to `utility`). */
-export const TERMS = ['security', 'resources', 'offer', 'operations', 'values', 'cluster', 'move_cost', 'stay_bonus', 'balance', 'office_setup'] as const;
-const EVAL_COLS = [...TERMS, 'utility'] as const;
-export type EvalCol = (typeof EVAL_COLS)[number];
+export const TERMS: readonly string[] = TERM_COLS;
+const EVAL_COLS = [...TERMS, 'utility'];
+export type EvalCol = string;
 
 /** Spending levers as they appear in city_year.csv (`spend_<lever>_musd`), with display names. */
 export const LEVERS: { col: string; label: string }[] = [

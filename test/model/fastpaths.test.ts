@@ -152,10 +152,10 @@ describe('shortlists and the allocation-free utilities', () => {
         if (!o.active || o.ownWeights) continue;
         const si = stageIndex(w.year - o.founded, p), wt = weightsAt(o, si, p);
         const seat = evaluate(w, t, o, w.cities[o.seat], wt, 'seat', null, 0).utility;
-        expect(Object.is(plainSeatUtility(t, w.cities[o.seat], si, o.domain, o.staff, o.budgetMusd, p), seat)).toBe(true);
+        expect(Object.is(plainSeatUtility(t, w.cities[o.seat], wt, o.domain, o.staff, o.budgetMusd, p), seat)).toBe(true);
         const bound = lists.bound(si, o.domain, o.staff, o.budgetMusd, o.localShare);
         for (const c of lists.get(si, o.domain)) {
-          const u = plainMoveUtility(t, w.cities[c], si, o.domain, o.staff, o.budgetMusd, o.localShare, p);
+          const u = plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p);
           expect(Object.is(u, evaluate(w, t, o, w.cities[c], wt, 'move', null).utility)).toBe(true);
           expect(u).toBeLessThanOrEqual(bound);
         }

