@@ -4,15 +4,14 @@
  * Format and translation rules: seeds/README.md, section "contests.yaml".
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { z } from 'zod';
 import { ScenarioError, suggest, type Problem } from '../scenario/errors.ts';
 import { locate, pathString, readYaml, schemaKeys, zodProblems, type Located } from '../scenario/locate.ts';
 import { ORG_KINDS, REGIONS, Id, OfferSchema } from '../scenario/schema.ts';
-import { BUNDLED_SEEDS, PACKAGE_ROOT } from '../scenario/load.ts';
+import { BUNDLED_CONTESTS, BUNDLED_SEEDS } from '../scenario/paths.ts';
 import { readSeedCityIds } from '../scenario/history.ts';
 
-export const BUNDLED_CONTESTS = resolve(PACKAGE_ROOT, 'seeds/contests.yaml');
+export { BUNDLED_CONTESTS };
 
 const num = z.number().refine(Number.isFinite, { message: 'must be a finite number' });
 const share = num.pipe(z.number().min(0).max(1));

@@ -21,7 +21,7 @@ function err(s: string) { process.stderr.write(s + '\n'); }
 export function humanSummary(s: Summary, dir: string): string {
   const lines: string[] = [];
   lines.push(`hqsim ${VERSION}: ${s.scenario}${s.arm ? ` [arm ${s.arm}]` : ''}, seed ${s.seed}, ${s.firstYear}-${s.lastYear}`);
-  lines.push(`  ${s.organizations} organizations in ${s.cities} cities; ${s.relocations} relocations, ${s.foundings} foundings, ${s.contests} contests, ${s.reviews} seat reviews, ${s.vetoes} vetoed moves`);
+  lines.push(`  ${s.organizations} organizations in ${s.cities} cities; ${s.relocations} relocations, ${s.units} units or offices outposted, ${s.foundings} foundings, ${s.dissolutions} dissolutions, ${s.contests} contests, ${s.reviews} seat reviews, ${s.vetoes} vetoed moves`);
   lines.push(`  concentration: HHI ${s.concentration.hhiOrgs.toFixed(3)} (organizations), ${s.concentration.hhiStaff.toFixed(3)} (staff); top-5 share ${(100 * s.concentration.top5ShareOrgs).toFixed(1)}%`);
   const top = Object.entries(s.byCity).sort((a, b) => b[1].hostedOrgs - a[1].hostedOrgs || (a[0] < b[0] ? -1 : 1)).slice(0, 5);
   lines.push('  top hosts: ' + top.map(([id, c]) => `${id} ${c.hostedOrgs}`).join(', '));

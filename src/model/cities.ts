@@ -5,29 +5,18 @@
 import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
 import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
-import { offerTerms, type Evaluation } from './scoring.ts';
+import { effective, leadershipOf, offerTerms, safetyOf, type Evaluation } from './scoring.ts';
+import { GROUPS, relatedIndex, STOCK_ATTRIBUTE, STOCK_LEVER, STOCKS, stockStep, throughPipe, type Group } from './stocks.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
 
 export function officeCostMusd(c: CityState, staff: number, p: Params): number {
-  return p.levers.officeCostPerStaffMusd * c.def.officeCost * staff;
+  return p.levers.officeCostPerStaffMusd * c.attr.officeCost * staff;
 }
 
 /** Yearly cost to a city of granting terms to an organization of `staff`. */
 export function termsCost(c: CityState, staff: number, t: Terms, p: Params): number {
   return t.freeOffices * officeCostMusd(c, staff, p) + t.subsidyMusd + t.taxExemption * p.levers.taxCostPerStaffMusd * staff;
-}
-
-function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
-  if (invest <= 0) return extra * (1 - s.decay);
-  const room = Math.max(0, 1 - base - extra);
-  return extra * (1 - s.decay) + s.gain * room * (1 - Math.exp(-invest / s.costScaleMusd));
-}
-
-function throughPipe(pipe: number[], invest: number, delay: number): number {
-  if (delay <= 0) return invest;
-  pipe.push(invest);
-  return pipe.length > delay ? pipe.shift()! : 0;
 }
 
 export function leversForYear(c: CityState, year: number): Levers {
@@ -37,10 +26,9 @@ export function leversForYear(c: CityState, year: number): Levers {
 }
 
 export function defaultAllocation(c: CityState, p: Params): Allocation {
-  if (c.def.allocation) return { ...c.def.allocation };
   const type = c.def.strategy === 'rising' || c.def.strategy === 'specialized' || c.def.strategy === 'node' ? c.def.strategy : c.def.type;
-  const a = p.strategy[type];
-  return { cash: a.cash, schools: a.schools, security: a.security, leadership: a.leadership };
+  const a: Partial<Record<Group, number>> = c.def.allocation ?? p.strategy[type];
+  return Object.fromEntries(GROUPS.map((g) => [g, a[g] ?? 0])) as Allocation;
 }
 
 function leadershipDomains(c: CityState, w: World): number[] {
@@ -100,7 +88,8 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
 
     // 2. The strategy sets lever levels and investments.
     let levels: Terms;
-    let schools = 0, security = 0;
+    const invest = c.investPlan;
+    invest.fill(0);
     const leadership = c.leadershipPlan;
     leadership.fill(0);
     c.targets.fill(1);
@@ -108,8 +97,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       const l = leversForYear(c, w.year);
       if (l.targets) { c.targets.fill(0); for (const d of l.targets) { const k = w.domainIndex.get(d); if (k !== undefined) c.targets[k] = 1; } }
       levels = makeTerms(l.freeOffices ?? 0, l.operatingSubsidyMusd ?? 0, l.taxExemption ?? 0, l.relocationGrantMusdPerStaff ?? 0);
-      schools = l.schoolsMusd ?? 0;
-      security = l.securityMusd ?? 0;
+      for (let s = 0; s < STOCKS.length; s++) invest[s] = l[STOCK_LEVER[STOCKS[s]]] ?? 0;
       for (const [d, v] of Object.entries(l.leadershipMusd ?? {})) { const k = w.domainIndex.get(d); if (k !== undefined) leadership[k] += v; }
     } else {
       if (!c.allocation) c.allocation = defaultAllocation(c, p);
@@ -132,8 +120,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
         Math.min(1, cash * p.strategy.cashTax / refTax), // tax exemption
         p.strategy.bidGrantMusdPerStaff,
       );
-      schools = a.schools * free;
-      security = a.security * free;
+      for (let s = 0; s < STOCKS.length; s++) invest[s] = a[STOCKS[s]] * free;
       const ld = (c.leadershipDomains ??= leadershipDomains(c, w));
       for (const k of ld) leadership[k] = a.leadership * free / ld.length;
     }
@@ -148,46 +135,53 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       const committed = cm && cm.city === c.idx ? cm.terms : NO_TERMS;
       const staff = T.staff[oi];
       const f = Math.max(0, levels.freeOffices - committed.freeOffices) * (officePerStaff * staff);
-      const tx = Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * staff;
+      // no tax is forgone for staff of an organization whose privileges this city withdrew
+      const tx = T.noPrivileges[oi] === c.idx ? 0 : Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * staff;
       const s = Math.max(0, levels.subsidyMusd - committed.subsidyMusd);
       parts.freeOffices += f; parts.taxExemption += tx; parts.subsidy += s;
     }
     general = parts.freeOffices + parts.taxExemption + parts.subsidy;
-    let lsum = 0;
+    let lsum = 0, isum = 0;
     for (let k = 0; k < nd; k++) lsum += leadership[k];
-    let invest = schools + security + lsum;
-    const planned = general + invest;
+    for (let s = 0; s < STOCKS.length; s++) isum += invest[s];
+    let spent = isum + lsum;
+    const planned = general + spent;
     if (planned > free + 1e-9) {
       // Hard budget limit: every discretionary lever is scaled by the same factor.
       const f = free / planned;
       notes.push({ city: c.idx, type: 'budget_limit', detail: `planned ${planned.toFixed(3)} exceeds free budget ${free.toFixed(3)}; levers scaled by ${f.toFixed(3)}`, value: f });
       levels = makeTerms(levels.freeOffices * f, levels.subsidyMusd * f, levels.taxExemption * f, levels.grantMusdPerStaff);
       parts.freeOffices *= f; parts.taxExemption *= f; parts.subsidy *= f;
-      schools *= f; security *= f; for (let k = 0; k < nd; k++) leadership[k] *= f;
-      general *= f; invest *= f;
+      for (let s = 0; s < STOCKS.length; s++) invest[s] *= f;
+      for (let k = 0; k < nd; k++) leadership[k] *= f;
+      general *= f; spent *= f; lsum *= f;
     }
     c.levels = levels;
     c.untargeted = makeTerms(0, 0, 0, levels.grantMusdPerStaff);
-    c.spend.freeOffices = parts.freeOffices;
-    c.spend.taxExemption = parts.taxExemption;
-    c.spend.subsidy = parts.subsidy;
-    c.spend.schools = schools;
-    c.spend.security = security;
-    c.spend.leadership = invest - schools - security;
+    sp.freeOffices = parts.freeOffices;
+    sp.taxExemption = parts.taxExemption;
+    sp.subsidy = parts.subsidy;
+    for (let s = 0; s < STOCKS.length; s++) { sp[STOCKS[s]] = invest[s]; c.spendWindow[STOCKS[s]] += invest[s]; }
+    sp.leadership = lsum;
     c.spendWindow.cash += general;
-    c.spendWindow.schools += schools;
-    c.spendWindow.security += security;
-    c.spendWindow.leadership += c.spend.leadership;
-    c.budgetLeft = Math.max(0, B - commitCost - general - invest);
+    c.spendWindow.leadership += lsum;
+    c.budgetLeft = Math.max(0, B - commitCost - general - spent);
 
     // 4. Stocks: investments arrive after their delay, build toward 1 and decay toward the baseline.
     const st = p.stocks;
-    c.schoolsExtra = stockStep(c.schoolsExtra, c.def.schools, throughPipe(c.pipeSchools, schools, st.schools.delay), st.schools);
-    c.securityExtra = stockStep(c.securityExtra, c.def.safety, throughPipe(c.pipeSecurity, security, st.security.delay), st.security);
+    for (let s = 0; s < STOCKS.length; s++) {
+      const name = STOCKS[s];
+      const base = name === 'security' ? c.attr.safety : c.attr[STOCK_ATTRIBUTE[name]];
+      c.extra[s] = stockStep(c.extra[s], base, throughPipe(c.pipes[s], invest[s], st[name].delay), st[name]);
+    }
+    // Leadership: each domain's investment also builds its related domains (spillover, not spent twice).
     const eff = leadershipPipe(c, leadership, st.leadership.delay);
-    for (let k = 0; k < nd; k++) c.leadershipExtra[k] = stockStep(c.leadershipExtra[k], c.leadershipBase[k], eff[k], st.leadership);
+    const related = (w.related ??= relatedIndex(w.domains));
+    const spill = c.leadershipSpill;
+    for (let k = 0; k < nd; k++) { let x = eff[k]; for (const j of related[k]) x += st.leadership.spillover * eff[j]; spill[k] = x; }
+    for (let k = 0; k < nd; k++) c.leadershipExtra[k] = stockStep(c.leadershipExtra[k], c.leadershipBase[k], spill[k], st.leadership);
 
-    // 5. Adaptive rule: move budget from the lever group that delivered least utility per dollar to the best.
+    // 5. Adaptive rule: move budget from the lever group that made arrivals least likely per dollar to the best.
     if (c.def.strategy === 'adaptive' && c.allocation && w.year > w.start && ((w.year - w.start) % p.strategy.adaptEvery) === 0) adapt(c, p, notes);
   }
 }
@@ -204,7 +198,6 @@ function leadershipPipe(c: CityState, invest: Float64Array, delay: number): Floa
   return out;
 }
 
-const GROUPS = ['cash', 'schools', 'security', 'leadership'] as const;
 function adapt(c: CityState, p: Params, notes: CityNote[]): void {
   const a = c.allocation!;
   const rate = GROUPS.map((g) => (c.spendWindow[g] > 1e-9 ? c.payoff[g] / c.spendWindow[g] : NaN));
@@ -218,17 +211,45 @@ function adapt(c: CityState, p: Params, notes: CityNote[]): void {
     const delta = Math.min(p.strategy.adaptRate, a[GROUPS[worst]]);
     a[GROUPS[worst]] -= delta;
     a[GROUPS[best]] += delta;
-    notes.push({ city: c.idx, type: 'adapt', detail: `${GROUPS[worst]} -> ${GROUPS[best]} (${delta.toFixed(3)}); allocation cash ${a.cash.toFixed(3)} schools ${a.schools.toFixed(3)} security ${a.security.toFixed(3)} leadership ${a.leadership.toFixed(3)}`, value: delta });
+    notes.push({ city: c.idx, type: 'adapt', detail: `${GROUPS[worst]} -> ${GROUPS[best]} (${delta.toFixed(3)}); allocation ${GROUPS.filter((g) => a[g] > 0).map((g) => `${g} ${a[g].toFixed(3)}`).join(' ')}`, value: delta });
   }
   for (const g of GROUPS) { c.payoff[g] = 0; c.spendWindow[g] = 0; }
 }
 
-/** Credit an arrival's utility to the lever groups that produced it (for the adaptive rule); `e` is its evaluation of c. */
-export function creditArrival(c: CityState, o: OrgState, w: Weights, e: Evaluation, p: Params): void {
-  c.payoff.cash += e.terms.offer;
-  c.payoff.schools += w.operations * p.drivers.operations.schools * c.schoolsExtra;
-  c.payoff.security += w.security * p.drivers.security.safety * c.securityExtra;
-  c.payoff.leadership += w.values * p.drivers.values.leadership * c.leadershipExtra[o.domain];
+/**
+ * What each lever group added to an arrival's utility of city c (utility units): the money offered (cash), the part
+ * of each attribute built by the city's stocks above its baseline, and leadership built above the city's brand.
+ */
+export function groupContributions(c: CityState, o: OrgState, w: Weights, e: Evaluation, p: Params): Record<Group, number> {
+  const d = p.drivers, clamp = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
+  const built = (s: number, base: number) => effective(c, s) - clamp(base);
+  const legal = o.noPrivileges !== c.idx;
+  return {
+    cash: e.terms.offer,
+    security: w.security * d.security.safety * (safetyOf(c) - clamp(c.attr.safety * (1 - c.shock))),
+    schools: w.operations * d.operations.schools * built(1, c.attr.schools),
+    connectivity: w.operations * d.operations.connectivity * built(2, c.attr.connectivity),
+    conference: w.operations * d.operations.conference * built(3, c.attr.conference),
+    legal: legal ? w.security * d.security.legal * built(4, c.attr.legal) : 0,
+    livability: w.operations * d.operations.livability * built(5, c.attr.livability),
+    workforce: w.operations * d.operations.workforce * built(6, c.attr.workforce),
+    openness: w.values * d.values.openness * built(7, c.attr.openness),
+    leadership: w.values * d.values.leadership * (leadershipOf(c, o.domain) - clamp(c.leadershipBase[o.domain])),
+  };
+}
+
+/**
+ * Credit an arrival to the lever groups that made it more likely (for the adaptive rule): each group gets the
+ * probability the arrival would have lost without what that group built, in a binary logit of the chosen city
+ * against its best alternative (`rival`, utility): sigma(gap / T) - sigma((gap - contribution) / T).
+ */
+export function creditArrival(c: CityState, o: OrgState, w: Weights, e: Evaluation, rival: number, p: Params): void {
+  const T = p.choice.temperature;
+  const sig = (x: number) => 1 / (1 + Math.exp(-x / T));
+  const gap = Number.isFinite(rival) ? e.utility - rival : Infinity;
+  const pNow = Number.isFinite(gap) ? sig(gap) : 1;
+  const parts = groupContributions(c, o, w, e, p);
+  for (const g of GROUPS) c.payoff[g] += Math.max(0, pNow - (Number.isFinite(gap) ? sig(gap - parts[g]) : 1));
 }
 
 export function scaleTerms(t: Terms, f: number): Terms {

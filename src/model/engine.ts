@@ -5,16 +5,17 @@
 import type { Scenario } from '../scenario/load.ts';
 import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
 import { affordableScale, citiesAct, creditArrival, hostedLists, scaleOffer, type CityNote } from './cities.ts';
-import { considered, decideReview, Shortlists, unitUtility, type ReviewDecision } from './choice.ts';
+import { considered, decideReview, referenceUtility, Shortlists, unitUtility, type ReviewDecision } from './choice.ts';
 import { runContest, type ContestOutcome } from './contest.ts';
 import { DEFAULT_DOMAINS, syntheticCities, syntheticOrgs } from './population.ts';
 import { poisson, Streams } from './rng.ts';
-import { buildCityTable, leaveShare, offerTerms, refreshCounts, TERM_NAMES, type CityTable, type Evaluation, type UtilityTerms } from './scoring.ts';
+import { STOCKS } from './stocks.ts';
+import { buildCityTable, effective, leaveShare, offerTerms, refreshCounts, TERM_NAMES, type CityTable, type Evaluation, type UtilityTerms } from './scoring.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
 import type { VoteRound } from './vote.ts';
-import { arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { applyHistory, arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
-export type EventType = 'event' | 'founding' | 'review' | 'relocation' | 'unit' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
+export type EventType = 'event' | 'founding' | 'dissolution' | 'review' | 'relocation' | 'unit' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
 
 export interface EventRecord {
@@ -69,7 +70,8 @@ export interface CityYearRecord {
   budgetLeft: number;
   levels: Terms;
   security: number;
-  schools: number;
+  /** effective value of each attribute a stock builds on (baseline this year plus the stock), in the order of STOCKS */
+  attributes: number[];
   leadership: Float64Array;
   hostedOrgs: number;
   hostedOffices: number;
@@ -139,6 +141,8 @@ export interface Summary {
   /** units outposted and offices opened (after reviews, and as consolation for losing a contest) */
   units: number;
   foundings: number;
+  /** organizations that died (mortality) */
+  dissolutions: number;
   reviews: number;
   vetoes: number;
   contests: number;
@@ -237,7 +241,7 @@ class Run {
   private readonly orgRecords: boolean;
   private readonly cityRecords: Uint8Array | null;
   private readonly decisions: boolean;
-  readonly counters = { relocations: 0, units: 0, foundings: 0, reviews: 0, vetoes: 0, contests: 0 };
+  readonly counters = { relocations: 0, units: 0, foundings: 0, dissolutions: 0, reviews: 0, vetoes: 0, contests: 0 };
   readonly perCity: PerCity[];
   readonly staffYears: Float64Array;
   private readonly stats: RunStats | undefined;
@@ -252,6 +256,10 @@ class Run {
   private table!: CityTable;
   /** this year's hazard-pass values per organization (for the org-year records) */
   private trace: HazardTrace | null = null;
+  /** a city table for choosing interim seats (before the year's table exists), its year, and the seat per domain */
+  private interimTable: CityTable | undefined;
+  private interimYear = -1;
+  private readonly interimBest = new Map<number, number>();
 
   constructor(sc: Scenario, opts: RunOptions) {
     this.rec = opts.recorder ?? { event() {}, cityYear() {}, orgYear() {} };
@@ -302,9 +310,11 @@ class Run {
   private events(year: number, inContest: Set<number>): ContestDef[] {
     const w = this.w;
     const searches: ContestDef[] = [];
+    // Cities as they were: baseline attributes move along their dated history before anything happens this year.
+    for (const c of w.cities) if (c.def.history) applyHistory(c, year, w.domains);
     for (const e of this.eventsByYear.get(year) ?? []) {
       const base: EventRecord = { year, type: 'event', detail: e.type + (e.note ? `: ${e.note}` : '') };
-      if (e.type === 'nationalSupport') { w.cities[w.cityIndex.get(e.city)!].nationalSupport = e.value; this.emit({ ...base, city: e.city, value: e.value }); }
+      if (e.type === 'nationalSupport') { const c = w.cities[w.cityIndex.get(e.city)!]; c.attr.nationalSupport = e.value; c.pinned.add('nationalSupport'); this.emit({ ...base, city: e.city, value: e.value }); }
       else if (e.type === 'securityShock') { const c = w.cities[w.cityIndex.get(e.city)!]; c.shock = 1 - (1 - c.shock) * (1 - e.size); this.emit({ ...base, city: e.city, value: e.size }); }
       else if (e.type === 'budgetChange') { const c = w.cities[w.cityIndex.get(e.city)!]; c.budgetMusd = e.budgetMusd ?? c.budgetMusd * e.factor!; this.emit({ ...base, city: e.city, value: c.budgetMusd }); }
       else if (e.type === 'orgBudgetCut') { const o = w.orgs[w.orgIndex.get(e.org)!]; o.budgetMusd *= 1 - e.share; o.stress = Math.max(o.stress, e.share); this.emit({ ...base, org: e.org, value: e.share }); }
@@ -345,18 +355,65 @@ class Run {
         this.emit({ year, type: 'founding', org: o.def.id, city: this.cid(o.seat), to: this.cid(o.seat), detail: 'founded at a given seat' });
       }
     }
-    const nNew = p.foundings.rate > 0 ? poisson(streams.stream('founding', 'count', year), p.foundings.rate) : 0;
-    for (let k = 0; k < nNew; k++) {
-      const r = streams.stream('founding', `new_${k}`, year);
-      const domain = w.domains[Math.floor(r() * w.domains.length)];
-      const id = `new_${year}_${String(k).padStart(3, '0')}`;
-      const def: OrgDef = { id, name: `New organization ${year}-${k}`, kind: 'intergovernmental', domain, seat: null, founded: year,
-        staff: Math.max(1, Math.round(-Math.log(1 - r()) * p.foundings.meanStaff)), veto: 0, region: 'global', source: 'synthetic founding' };
-      const o = makeOrg(w.table, def, w.orgs.length, w.domainIndex.get(domain)!, -1, p);
-      w.orgs.push(o); w.orgIndex.set(id, o.idx);
-      yearContests.push({ id: `founding_${id}`, org: id, year, includeSeat: false });
-      inContest.add(o.idx);
+    // Permanent-seat contests of bodies whose interim ends this year.
+    for (let i = 0; i < w.table.size; i++) {
+      if (w.table.interimUntil[i] !== year || !w.table.active[i]) continue;
+      const o = w.orgs[i];
+      w.table.leaseOpen[i] = 1; // an interim seat carries no status-quo bonus
+      yearContests.push({ id: `seat_${o.def.id}`, org: o.def.id, year, includeSeat: true });
+      inContest.add(i);
     }
+    if (!(p.foundings.rate > 0)) return;
+    // Synthetic foundings, per domain, at a rate that depends on the domain's density (legitimation, competition).
+    const density = new Float64Array(w.domains.length);
+    for (let i = 0; i < w.table.size; i++) if (w.table.active[i]) density[w.table.domain[i]]++;
+    const f = p.foundings, ref = f.referenceDensity;
+    const shape = (n: number) => Math.pow((n + 1) / (ref + 1), f.legitimation) * Math.exp(-(n - ref) / f.capacity);
+    for (let k = 0; k < w.domains.length; k++) {
+      const domain = w.domains[k];
+      const nNew = poisson(streams.stream('founding', `count_${domain}`, year), (f.rate / w.domains.length) * shape(density[k]));
+      for (let q = 0; q < nNew; q++) {
+        const r = streams.stream('founding', `new_${domain}_${q}`, year);
+        const id = `new_${year}_${domain}_${q}`;
+        const def: OrgDef = { id, name: `New ${domain} organization ${year}-${q}`, kind: 'intergovernmental', domain, seat: null, founded: year,
+          staff: Math.max(1, Math.round(-Math.log(1 - r()) * f.meanStaff)), veto: 0, region: 'global', source: 'synthetic founding' };
+        const interim = p.ecology.interimMinYears + Math.floor(r() * (p.ecology.interimMaxYears - p.ecology.interimMinYears + 1));
+        const o = makeOrg(w.table, def, w.orgs.length, k, -1, p);
+        w.orgs.push(o); w.orgIndex.set(id, o.idx);
+        // The interim seat: the city with the best reputation for a new body of its domain (its founding conference's
+        // host), where it waits for the contest that chooses its permanent seat.
+        const seat = this.interimSeat(k);
+        if (seat >= 0 && interim > 0) {
+          o.seat = seat; o.active = true; w.table.interimUntil[o.idx] = year + interim;
+          this.counters.foundings++; this.perCity[seat].foundingsWon++;
+          this.emit({ year, type: 'founding', org: id, city: this.cid(seat), to: this.cid(seat), detail: `interim seat for ${interim} years` });
+        } else {
+          yearContests.push({ id: `founding_${id}`, org: id, year, includeSeat: false });
+          inContest.add(o.idx);
+        }
+      }
+    }
+  }
+
+  /** The city a new body of domain k takes as its interim seat: the best by reputation (the shortlist's first). */
+  private interimSeat(k: number): number {
+    const w = this.w;
+    if (!w.cities.length) return -1;
+    if (this.interimYear !== w.year) {
+      // the cities as last year left them (they act after the foundings)
+      recount(w);
+      this.interimTable = buildCityTable(w, this.interimTable);
+      this.interimYear = w.year;
+      this.interimBest.clear();
+    }
+    let best = this.interimBest.get(k);
+    if (best === undefined) {
+      let bu = -Infinity;
+      best = -1;
+      for (let c = 0; c < w.cities.length; c++) { const u = referenceUtility(w, this.interimTable!, c, 0, k); if (u > bu) { bu = u; best = c; } }
+      this.interimBest.set(k, best);
+    }
+    return best;
   }
 
   /** 3. Cities act; then this year's city table. */
@@ -440,7 +497,7 @@ class Run {
         if (f < 1 - 1e-12) this.emit({ year, type: 'bid_scaled', org: o.def.id, city: this.cid(d.city), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         won = { offer: scaleOffer(standing, f), contest: 'standing_offer' };
       }
-      this.arrive(o, d.city, d.chosen, won, year);
+      this.arrive(o, d.city, d.chosen, won, year, d.runnerUp ? d.runnerUp.utility : -Infinity);
       moved.add(o.idx);
       this.counters.relocations++; this.perCity[d.city].arrivals++; this.perCity[from].departures++;
       if (this.wanted('relocation')) this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(d.city), from: this.cid(from), to: this.cid(d.city), detail: 'after a seat review', probability: d.probability, weights, chosen: ev(d.chosen, w), runnerUp: d.runnerUp ? ev(d.runnerUp, w) : undefined });
@@ -457,6 +514,7 @@ class Run {
       this.counters.contests++;
       const withNotes = this.wanted('bid') || this.wanted('bid_scaled');
       const out: ContestOutcome = runContest(w, this.table, def, o, this.streams, withNotes);
+      w.table.interimUntil[o.idx] = 0;
       this.rec.contest?.({ year, id: def.id, org: o.def.id, outcome: out });
       for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
       for (const r of out.rounds) this.emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: this.cid(r.votes[0][0]), detail: roundDetail(r, (c) => this.cid(c)), value: r.votes[0][1] });
@@ -472,16 +530,18 @@ class Run {
       if (!o.active) {
         o.active = true;
         this.counters.foundings++; this.perCity[win.city].foundingsWon++;
-        this.arrive(o, win.city, win.eval, win.offer ? { offer: win.offer, contest: def.id } : null, year);
+        this.arrive(o, win.city, win.eval, win.offer ? { offer: win.offer, contest: def.id } : null, year, out.runnerUp ? out.runnerUp.eval.utility : -Infinity);
         this.emit({ year, type: 'founding', org: o.def.id, city: this.cid(win.city), to: this.cid(win.city), contest: def.id, detail: 'seat chosen in a contest' });
       } else if (win.city !== wasSeat) {
-        this.arrive(o, win.city, win.eval, win.offer ? { offer: win.offer, contest: def.id } : null, year);
+        this.arrive(o, win.city, win.eval, win.offer ? { offer: win.offer, contest: def.id } : null, year, out.runnerUp ? out.runnerUp.eval.utility : -Infinity);
         this.counters.relocations++; this.perCity[win.city].arrivals++; this.perCity[wasSeat].departures++;
         moved.add(o.idx);
         this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(win.city), from: this.cid(wasSeat), to: this.cid(win.city), contest: def.id, detail: 'after a contest', weights: cw, chosen: ev(win.eval, w), runnerUp: out.runnerUp ? ev(out.runnerUp.eval, w) : undefined });
       } else {
         o.refUtility = win.eval.utility - win.eval.terms.stayBonus;
         if (win.offer) this.commit(o, win.city, win.offer, def.id, year);
+        // keeping a body in a contest is a win too: credit the levers that made it likelier
+        creditArrival(w.cities[win.city], o, cw, win.eval, out.runnerUp ? out.runnerUp.eval.utility : -Infinity, p);
       }
       // Consolation: an office for a losing candidate the contest promised one (the first such, by city order).
       if (def.consolation && o.officeCity < 0) {
@@ -515,21 +575,22 @@ class Run {
     const { w, p, rec, table, cityRecords, orgRecords } = this;
     if (cityRecords) recount(w);
     for (const c of w.cities) {
-      const spendTotal = c.spend.commitments + c.spend.freeOffices + c.spend.taxExemption + c.spend.subsidy + c.spend.schools
-        + c.spend.security + c.spend.leadership + c.spend.grants + c.spend.oneOff;
+      let spendTotal = 0;
+      for (const v of Object.values(c.spend)) spendTotal += v;
       this.perCity[c.idx].spend += spendTotal;
       if (!cityRecords || !cityRecords[c.idx]) continue;
       let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
       const lead = new Float64Array(w.domains.length);
       for (let k = 0; k < lead.length; k++) lead[k] = Math.min(1, c.leadershipBase[k] + c.leadershipExtra[k]);
       rec.cityYear({ year, city: c.def.id, budget: c.budgetMusd, spend: { ...c.spend }, spendTotal, budgetLeft: c.budgetLeft, levels: { ...c.levels },
-        security: table.security[c.idx], schools: Math.min(1, c.def.schools + c.schoolsExtra), leadership: lead,
+        security: table.security[c.idx], attributes: STOCKS.map((_, s) => effective(c, s)), leadership: lead,
         hostedOrgs: c.hostedTotal, hostedOffices: c.officesTotal, hostedStaff: staff, orgsByDomain: c.hostedByDomain.slice(), staffByDomain: c.staffByDomain.slice() });
     }
     // Shocks act at full size in their year and recover from the next.
     for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
     const T = w.table, trace = this.trace, nOrgs = trace ? trace.hazard.length : 0, staffYears = this.staffYears;
     const growth = [1 + p.growth.founding, 1 + p.growth.growth, 1 + p.growth.mature];
+    const e = p.ecology, ref = p.levers.refStaff;
     for (let k = 0; k < T.size; k++) {
       if (!T.active[k]) continue;
       const age = year - T.founded[k];
@@ -539,6 +600,19 @@ class Run {
         seatUtility: k < nOrgs ? trace!.seatUtility[k] : NaN, hazard: k < nOrgs ? trace!.hazard[k] : 0, reviewed: k < nOrgs && trace!.reviewed[k] === 1, moved: moved.size > 0 && moved.has(k),
         office: T.officeCity[k] >= 0 ? this.cid(T.officeCity[k]) : '' });
       staffYears[seat] += T.staff[k];
+      // Death at the end of the year (liability of newness and of smallness): the organization leaves the world.
+      const mu = (e.mortalityYoung * Math.exp(-(year - T.founded[k]) / e.mortalityAgeScale) + e.mortalityOld) * Math.pow(ref / Math.max(1, T.staff[k]), e.mortalitySizeElasticity);
+      if (mu > 0 && T.interimUntil[k] <= year && T.deathDraw[k] < 1 - Math.exp(-mu)) {
+        const o = w.orgs[k];
+        T.active[k] = 0;
+        this.counters.dissolutions++;
+        if (T.seat[k] >= 0) this.perCity[T.seat[k]].departures++;
+        if (o.commitment) { const c = w.cities[o.commitment.city]; c.commitments = c.commitments.filter((cm) => cm.org !== k); o.commitment = null; }
+        o.setOffice(-1, 0);
+        this.emit({ year, type: 'dissolution', org: o.def.id, city: T.seat[k] >= 0 ? this.cid(T.seat[k]) : undefined, detail: `dissolved at age ${year - T.founded[k]} (yearly hazard ${mu.toFixed(4)})`, value: mu });
+        T.deathDraw[k] = 1;
+        continue;
+      }
       T.staff[k] *= growth[si]; T.budgetMusd[k] *= growth[si];
       T.trigger[k] = 0; T.stress[k] = 0; T.leaseOpen[k] = 0;
     }
@@ -562,7 +636,7 @@ class Run {
    * An organization takes its seat in city ci (founding, move after a review or a contest). A whole move loses
    * the staff who do not follow (section 7.12); an office in the destination merges into the new seat.
    */
-  private arrive(o: OrgState, ci: number, e: Evaluation, won: Won | null, year: number): void {
+  private arrive(o: OrgState, ci: number, e: Evaluation, won: Won | null, year: number, rival: number): void {
     const { w, p } = this;
     const c = w.cities[ci];
     const weights = weightsOf(o, year, p);
@@ -584,7 +658,7 @@ class Run {
     if (paid < wanted - 1e-12) this.emit({ year, type: 'grant_shortfall', org: o.def.id, city: c.def.id, detail: `grant ${paid.toFixed(3)} of ${wanted.toFixed(3)} USD m paid`, value: paid });
     c.budgetLeft -= paid; c.spend.grants += paid;
     if (won) this.commit(o, ci, won.offer, won.contest, year);
-    creditArrival(c, o, weights, e, p);
+    creditArrival(c, o, weights, e, rival, p);
     o.seat = ci;
     // The reference for later dissatisfaction is the seat utility in the first review year at the new seat.
     o.refUtility = NaN;
@@ -608,7 +682,7 @@ export function roundDetail(r: VoteRound, id: (c: number) => string): string {
 interface PerCity { arrivals: number; departures: number; foundingsWon: number; contestsWon: number; spend: number }
 
 /** The run summary from the final world and the run's counters. */
-function summarize(w: World, sc: Scenario, seed: number, lastYear: number, counters: Pick<Summary, 'relocations' | 'units' | 'foundings' | 'reviews' | 'vetoes' | 'contests'>,
+function summarize(w: World, sc: Scenario, seed: number, lastYear: number, counters: Pick<Summary, 'relocations' | 'units' | 'foundings' | 'dissolutions' | 'reviews' | 'vetoes' | 'contests'>,
   perCity: PerCity[], staffYears: Float64Array): Summary {
   recount(w);
   const active = w.orgs.filter((o) => o.active);

@@ -32,7 +32,7 @@ export interface HazardTrace { seatUtility: Float64Array; hazard: Float64Array; 
 
 /**
  * `lists` are the year's shortlists; `anchorOfAge` the age anchoring 1 - exp(-age/scale). Organizations in
- * `inContest` draw but do not review. Fills `out` (reset first).
+ * `inContest` or in an interim seat draw but do not review. Fills `out` (reset first).
  */
 export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: number, inContest: Set<number>,
   streams: Streams, anchorOfAge: (age: number) => number, out: Reviewers, trace: HazardTrace | null): void {
@@ -59,7 +59,8 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
     // k-th block always belongs to the same year: common random numbers across policy arms.
     if (!seeded[i]) { seedRow(rng, i, streams.key('org', w.orgs[i].def.id, 0, 'yearly')); seeded[i] = 1; }
     drawRow(rng, i, block);
-    if (inContest.size && inContest.has(i)) continue;
+    T.deathDraw[i] = block[4];
+    if ((inContest.size && inContest.has(i)) || T.interimUntil[i] > year) continue;
     const age = year - founded[i];
     const si = stageIndex(age, p);
     const k = domains[i];
@@ -111,5 +112,5 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   }
 }
 
-/** one organization's draws of the year: review, two choice uniforms, veto */
-const BLOCK = new Float64Array(4);
+/** one organization's draws of the year: review, two choice uniforms, veto, death */
+const BLOCK = new Float64Array(5);

@@ -25,6 +25,14 @@ const p = (d: number, unit: string, meaning: string, source: string, extra: Part
   default: d, unit, meaning, source, min: 0, ...extra,
 });
 const w = (d: number, meaning: string, source = CAL): ParamSpec => p(d, 'weight', meaning, source, { max: 1 });
+/** Budget shares of a city type over the strategy groups (cash levers, each stock, issue leadership). */
+function share(d: Record<string, number>, who: string, source: string): Record<string, ParamSpec> {
+  const what: Record<string, string> = { cash: 'cash levers (free offices, subsidies, tax exemption)', security: 'security', schools: 'international schools',
+    connectivity: 'connectivity (air links)', conference: 'conference capacity', legal: 'host-state law and one-stop services', livability: 'livability',
+    workforce: 'a skilled multilingual workforce', openness: 'openness (city networks, exchange)', leadership: 'issue leadership' };
+  return Object.fromEntries(Object.entries(d).map(([k, v]) => [k, w(v, `budget share of ${who} on ${what[k]}`, source)]));
+}
+
 /** A stage's driver weight: relative (the four of a stage are divided by their sum), so one can be swept alone. */
 const rw = (d: number, meaning: string, source = CAL): ParamSpec => p(d, 'relative weight', meaning + ' (relative: a stage\'s four weights are divided by their sum)', source);
 
@@ -33,7 +41,7 @@ export const PARAM_SPECS = {
   choice: {
     temperature: p(0.05, 'utility', 'scale of the stay-versus-move logit (larger: noisier choices)', 'multinomial logit location choice, McFadden 1978; ' + CAL, { min: 1e-4 }),
     nestScale: p(0.03, 'utility', 'scale of the logit among candidate destinations inside the move nest; must not exceed temperature (random-utility consistency)', 'nested logit, McFadden 1978; ' + CAL, { min: 1e-4 }),
-    stayBonus: p(0.05, 'utility', 'status-quo advantage of the current seat (inertia beyond measured moving cost); not granted in a year its lease or host agreement expires', CAL),
+    stayBonus: p(0.1, 'utility', 'status-quo advantage of the current seat (inertia beyond measured moving cost); not granted in a year its lease or host agreement expires', CAL),
     considerationSize: p(5, 'cities', 'cities a reviewing organization considers besides its seat and the cities that court it: the best this many by utility (a bounded consideration set, so that adding cities nobody would choose does not make moving likelier)', 'consideration sets in random-utility choice, Manski 1977; WADA 2001 shortlisted 6 of 10 bids; ' + CAL, { min: 1, max: 50, integer: true }),
     clusterWeight: p(0.15, 'utility', 'utility per unit of cluster pull: hosting organizations of the same domain attracts more of them', S001 + ' (Bonn environmental cluster); ' + S000),
     clusterScale: p(4, 'organizations', 'same-domain hosted organizations at which cluster pull reaches 63% of its maximum (pull = 1 - exp(-n/scale))', S001 + ' (UNFCCC, UNV, UNCCD then UNEP offices, ICLEI); ' + CAL, { min: 1e-6 }),
@@ -106,11 +114,11 @@ export const PARAM_SPECS = {
     tolerance: p(0.02, 'utility', 'seat-utility loss tolerated without raising the review hazard', CAL),
     triggerHazard: p(3, 'per year', 'review hazard added by a trigger (host withdrawal, lease or host-agreement expiry)', DOM6 + ' (later moves follow a shock)'),
     stressHazard: p(1, 'per year per budget share cut', 'review hazard per share of budget cut this year', CAL),
-    courtingHazard: p(4, 'per year per utility unit', 'review hazard per unit by which a standing offer beats the current seat (after moving cost)', S001 + ' (Bonn courting UNDP); calibrated with move.disruption and anchor.ageWeight so that a large offer wins a young body within a few years while general levers seldom move established ones (docs/scenarios.md)'),
+    courtingHazard: p(0.5, 'per year per utility unit', 'review hazard per unit by which a standing offer beats the current seat (after moving cost)', S001 + ' (Bonn courting UNDP); calibrated with move.disruption and anchor.ageWeight so that a large offer wins a young body within a few years while general levers seldom move established ones (docs/scenarios.md)'),
   },
   anchor: {
     ageScale: p(20, 'years', 'age scale of anchoring by sunk ties (anchor = ageWeight x (1 - exp(-age/scale)) + localWeight x local share)', S001 + ' (old organizations are anchored)', { min: 1e-6 }),
-    ageWeight: w(0.9, 'maximum anchoring from age and sunk ties', S001 + ' (UNDP failure: old bodies are anchored); calibrated so that organizations aged 25+ move ~0.25% a year in a world where every city spends on levers (docs/scenarios.md), ' + DOM6 + ' (~0.2-0.3% per agency-year)'),
+    ageWeight: w(0.7, 'maximum anchoring from age and sunk ties', S001 + ' (UNDP failure: old bodies are anchored); calibrated so that organizations aged 25+ move ~0.25% a year in a world where every city spends on levers (docs/scenarios.md), ' + DOM6 + ' (~0.2-0.3% per agency-year)'),
     localWeight: w(0.3, 'anchoring per share of locally hired staff', S001 + ' (UNDP: local staff unwilling to move)'),
     max: w(0.95, 'upper bound of the anchoring factor'),
   },
@@ -120,7 +128,7 @@ export const PARAM_SPECS = {
     localLeave: w(0.8, 'share of locally hired staff who leave rather than follow a whole move', S001 + ' (UNDP: local staff unwilling to move); ' + CAL),
     expatLeave: w(0.1, 'share of internationally recruited staff who leave rather than follow a whole move', DOM6 + ' (EMA: ~24% of staff left; retention surveys); ' + CAL),
     disruptionYears: p(0.25, 'budget-years', 'disruption of a whole move (lost output, double running costs), in years of the organization\'s budget', CAL),
-    costWeight: p(0.35, 'utility per budget-year', "utility lost per year's budget of moving cost (relocation, replacement of leavers, disruption)", CAL),
+    costWeight: p(0.15, 'utility per budget-year', "utility lost per year's budget of moving cost (relocation, replacement of leavers, disruption)", CAL),
     unitShare: w(0.15, 'share of staff moved when an organization outposts a unit or opens an office instead of moving whole', DOM6 + ' (UNHCR moved 155 of ~900 Geneva posts to Budapest; UN80 outposting of 10-25% of posts)'),
     officeSetup: p(0.1, 'utility', 'fixed utility cost of splitting an organization between its seat and an office (coordination, a second site)', CAL),
   },
@@ -150,30 +158,55 @@ export const PARAM_SPECS = {
     },
     leadership: {
       delay: p(1, 'years', 'years before leadership spending (conferences, initiatives, platforms) takes effect', S000 + '; ' + CAL, { integer: true, max: 20 }),
-      decay: w(0.15, 'yearly decay of issue leadership (initiatives are forgotten)'),
+      decay: w(0.05, 'yearly decay of issue leadership (half-life about 14 years: a city known for an issue stays known for a decade or more after it stops investing)', 'Bonn kept its climate and environment standing from the 1990s; ' + CAL),
       gain: w(0.4, 'maximum yearly gain toward full leadership in a domain'),
       costScaleMusd: p(2, 'USD m per year per domain', 'yearly spending on one domain at which the gain reaches 63% of its maximum', CAL, { min: 1e-6 }),
+      spillover: w(0.3, 'share of a domain\'s leadership investment that also builds leadership in each related domain (climate and environment, health and humanitarian, ...; section 7.9)', CAL),
+    },
+    connectivity: {
+      delay: p(3, 'years', 'years before spending on air links and routes adds connectivity (route development, a new connection)', 'airport route-development incentives; ' + CAL, { integer: true, max: 20 }),
+      decay: w(0.03, 'yearly decay of connectivity built above the baseline (routes are dropped unless kept up)', CAL),
+      gain: w(0.2, 'maximum yearly gain toward full connectivity'),
+      costScaleMusd: p(100, 'USD m per year', 'yearly spending at which the connectivity gain reaches 63% of its maximum', 'estimate: route incentives of USD 1-10m per route, many routes for a hub; ' + CAL, { min: 1e-6 }),
+    },
+    conference: {
+      delay: p(4, 'years', 'years before spending on conference venues adds capacity (building a convention centre)', 'World Conference Center Bonn (planned 2006, opened 2015); ' + CAL, { integer: true, max: 20 }),
+      decay: w(0.02, 'yearly decay of conference capacity built above the baseline', CAL),
+      gain: w(0.3, 'maximum yearly gain toward full conference capacity'),
+      costScaleMusd: p(50, 'USD m per year', 'yearly spending at which the conference gain reaches 63% of its maximum', 'estimate: a convention centre costs some EUR 100-300m; ' + CAL, { min: 1e-6 }),
+    },
+    legal: {
+      delay: p(2, 'years', 'years before spending on host-state law and one-stop services (a host-state act, registration and visa services) takes effect', 'Swiss Host State Act of 22 June 2007; Beijing Chaoyang one-stop registration; ' + CAL, { integer: true, max: 20 }),
+      decay: w(0.01, 'yearly decay of the legal framework built above the baseline (laws persist)', CAL),
+      gain: w(0.5, 'maximum yearly gain toward a full legal framework for privileges and immunities'),
+      costScaleMusd: p(2, 'USD m per year', 'yearly spending (drafting, one-stop services, protocol staff) at which the legal gain reaches 63% of its maximum', 'estimate: a host-state service of a few dozen staff; ' + CAL, { min: 1e-6 }),
+    },
+    livability: {
+      delay: p(3, 'years', 'years before spending on livability for foreigners (housing, services, culture) takes effect', CAL, { integer: true, max: 20 }),
+      decay: w(0.03, 'yearly decay of livability built above the baseline', CAL),
+      gain: w(0.2, 'maximum yearly gain toward full livability'),
+      costScaleMusd: p(50, 'USD m per year', 'yearly spending at which the livability gain reaches 63% of its maximum', CAL, { min: 1e-6 }),
+    },
+    workforce: {
+      delay: p(5, 'years', 'years before spending on a skilled multilingual workforce (language programmes, university courses) takes effect', 'the 20-30-year staff pipeline of international organizations; ' + CAL, { integer: true, max: 20 }),
+      decay: w(0.03, 'yearly decay of workforce skills built above the baseline', CAL),
+      gain: w(0.2, 'maximum yearly gain toward a full skilled workforce'),
+      costScaleMusd: p(20, 'USD m per year', 'yearly spending at which the workforce gain reaches 63% of its maximum', CAL, { min: 1e-6 }),
+    },
+    openness: {
+      delay: p(2, 'years', 'years before spending on openness (city networks, international exchange, sister cities) takes effect', CAL, { integer: true, max: 20 }),
+      decay: w(0.05, 'yearly decay of openness built above the baseline', CAL),
+      gain: w(0.2, 'maximum yearly gain toward full openness'),
+      costScaleMusd: p(5, 'USD m per year', 'yearly spending at which the openness gain reaches 63% of its maximum', CAL, { min: 1e-6 }),
     },
   },
   strategy: {
-    rising: {
-      cash: w(0.6, 'budget share of rising cities on cash levers (free offices, subsidies, tax)', S000 + ' (rising: policy innovation, resources)'),
-      schools: w(0.1, 'budget share of rising cities on schools', S000),
-      security: w(0.15, 'budget share of rising cities on security', S000),
-      leadership: w(0.15, 'budget share of rising cities on issue leadership', S000),
-    },
-    specialized: {
-      cash: w(0.3, 'budget share of specialized cities on cash levers, aimed at focus domains', S000 + ' (specialized: cluster and brand)'),
-      schools: w(0.1, 'budget share of specialized cities on schools', S000),
-      security: w(0.1, 'budget share of specialized cities on security', S000),
-      leadership: w(0.5, 'budget share of specialized cities on leadership in focus domains', S000),
-    },
-    node: {
-      cash: w(0.2, 'budget share of node cities on cash levers', S000 + ' (node: platforms and networks)'),
-      schools: w(0.3, 'budget share of node cities on schools', S000),
-      security: w(0.2, 'budget share of node cities on security', S000),
-      leadership: w(0.3, 'budget share of node cities on leadership spread over all domains (platforms)', S000),
-    },
+    rising: share({ cash: 0.55, security: 0.1, schools: 0.05, connectivity: 0.05, conference: 0.05, legal: 0.05, livability: 0.05, workforce: 0.02, openness: 0.03, leadership: 0.05 },
+      'rising cities', S000 + ' (rising: policy innovation and resource allocation)'),
+    specialized: share({ cash: 0.25, security: 0.05, schools: 0.05, connectivity: 0.02, conference: 0.1, legal: 0.05, livability: 0.03, workforce: 0.03, openness: 0.02, leadership: 0.4 },
+      'specialized cities (cash and leadership aimed at their focus domains)', S000 + ' (specialized: a domain cluster and brand)'),
+    node: share({ cash: 0.15, security: 0.1, schools: 0.15, connectivity: 0.15, conference: 0.15, legal: 0.05, livability: 0.05, workforce: 0.03, openness: 0.07, leadership: 0.1 },
+      'node cities (leadership spread over all domains: platforms)', S000 + ' (node: platforms, networks, connectivity, schools)'),
     cashFreeOffices: w(0.5, 'share of cash-lever money spent on free offices', S001),
     cashSubsidy: w(0.3, 'share of cash-lever money spent on operating subsidies', S001),
     cashTax: w(0.2, 'share of cash-lever money spent on tax exemption', S001),
@@ -196,8 +229,19 @@ export const PARAM_SPECS = {
     shortlist: p(6, 'cities', 'candidates kept for the decision in an open contest: the bids the organization values most (WADA shortlisted 6 of 10 applications)', DOM6 + ' (contests draw 3 to ~20 bids); ' + CAL, { min: 1, max: 100, integer: true }),
   },
   foundings: {
-    rate: p(0, 'organizations per year', 'expected number of synthetic organizations founded each year (Poisson); 0 = only scenario-defined foundings', CAL),
+    rate: p(0, 'organizations per year', 'expected number of synthetic organizations founded each year at the reference density of every domain (Poisson per domain); 0 = only scenario-defined foundings', CAL),
     meanStaff: p(20, 'staff', 'mean initial staff of a synthetic founding (exponential)', S001 + ' (UNFCCC: a dozen staff)', { min: 1 }),
+    legitimation: p(0.5, 'elasticity', "density dependence of foundings: a domain's founding rate grows with (organizations + 1)^legitimation (legitimation) and falls with exp(-organizations / capacity) (competition)", 'Hannan and Carroll 1992 (density dependence); ' + CAL),
+    capacity: p(200, 'organizations', 'organizations of one domain at which competition has cut its founding rate by 63% relative to an empty domain (the carrying capacity scale)', 'Hannan and Carroll 1992; ' + CAL, { min: 1e-6 }),
+    referenceDensity: p(20, 'organizations', 'organizations of a domain at which its founding rate is foundings.rate / number of domains', CAL),
+  },
+  ecology: {
+    interimMinYears: p(2, 'years', 'fewest years a synthetic founding sits in its interim seat before its permanent seat is chosen', DOM6 + ' (interim seats of 2-6 years)', { integer: true, max: 30 }),
+    interimMaxYears: p(6, 'years', 'most years a synthetic founding sits in its interim seat', DOM6 + ' (interim seats of 2-6 years)', { integer: true, max: 30 }),
+    mortalityYoung: p(0.02, 'per year', "excess yearly death hazard of a new organization (liability of newness), fading with age; scaled by size", 'Eilstrup-Sangiovanni 2020 (over a third of IGOs created since 1815 have died, most of them young); Hannan and Freeman 1984; ' + CAL, { max: 1 }),
+    mortalityAgeScale: p(10, 'years', 'age scale over which the liability of newness fades (hazard young x exp(-age / scale))', CAL, { min: 1e-6 }),
+    mortalityOld: p(0.002, 'per year', 'yearly death hazard that remains at any age (major organizations rarely die)', 'Dijkstra and Debre 2022 (death of major IOs is rare); ' + CAL, { max: 1 }),
+    mortalitySizeElasticity: p(0.5, 'elasticity', 'death hazard scales with (levers.refStaff / staff)^this: small bodies die more often (liability of smallness)', 'Eilstrup-Sangiovanni 2020; ' + CAL),
   },
 } as const;
 
@@ -243,7 +287,7 @@ export const WEIGHT_GROUPS: string[][] = [
   ['drivers.operations.connectivity', 'drivers.operations.workforce', 'drivers.operations.conference', 'drivers.operations.schools',
     'drivers.operations.livability', 'drivers.operations.livingCost', 'drivers.operations.hub'],
   ['drivers.values.leadership', 'drivers.values.openness'],
-  ...(['rising', 'specialized', 'node'] as const).map((s) => ['cash', 'schools', 'security', 'leadership'].map((d) => `strategy.${s}.${d}`)),
+  ...(['rising', 'specialized', 'node'] as const).map((s) => ['cash', 'security', 'schools', 'connectivity', 'conference', 'legal', 'livability', 'workforce', 'openness', 'leadership'].map((d) => `strategy.${s}.${d}`)),
   ['strategy.cashFreeOffices', 'strategy.cashSubsidy', 'strategy.cashTax'],
 ];
 

@@ -12,6 +12,7 @@
  * size and are computed per organization, always by the same functions, so that every path gives the same bits.
  */
 import type { Params } from './params.ts';
+import { STOCK_ATTRIBUTE, STOCKS } from './stocks.ts';
 import { NO_TERMS, makeTerms, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import type { Weights } from '../scenario/schema.ts';
 
@@ -42,12 +43,18 @@ const clamp01 = (x: number) => (x < 0 ? 0 : x > 1 ? 1 : x);
 
 /** Effective safety: the baseline under the current shock, plus security built by investment. */
 export function safetyOf(c: CityState): number {
-  return clamp01(c.def.safety * (1 - c.shock) + c.securityExtra);
+  return clamp01(c.attr.safety * (1 - c.shock) + c.extra[S_SECURITY]);
 }
+
+/** Effective value of the attribute a stock builds on: this year's baseline plus the stock (clamped to [0, 1]). */
+export function effective(c: CityState, s: number): number {
+  return s === S_SECURITY ? safetyOf(c) : clamp01(c.attr[STOCK_ATTRIBUTE[STOCKS[s]]] + c.extra[s]);
+}
+const [S_SECURITY, S_SCHOOLS, S_CONNECTIVITY, S_CONFERENCE, S_LEGAL, S_LIVABILITY, S_WORKFORCE, S_OPENNESS] = STOCKS.map((_, i) => i);
 
 export function securityScore(c: CityState, p: Params, legal = true): number {
   const d = p.drivers.security;
-  return d.safety * safetyOf(c) + (legal ? d.legal * c.def.legal : 0);
+  return d.safety * safetyOf(c) + (legal ? d.legal * effective(c, S_LEGAL) : 0);
 }
 
 /**
@@ -59,15 +66,14 @@ export function dutyOfCarePenalty(c: CityState, p: Params): number {
 }
 
 export function hubCount(c: CityState, p: Params): number {
-  return c.hostedTotal + p.choice.officeWeight * c.officesTotal + c.def.hostedIos;
+  return c.hostedTotal + p.choice.officeWeight * c.officesTotal + c.attr.hostedIos;
 }
 
 export function operationsScore(c: CityState, p: Params): number {
   const d = p.drivers.operations;
-  const a = c.def;
   const hub = 1 - Math.exp(-hubCount(c, p) / p.choice.hubScale);
-  return d.connectivity * a.connectivity + d.workforce * a.workforce + d.conference * a.conference
-    + d.schools * clamp01(a.schools + c.schoolsExtra) + d.livability * a.livability + d.livingCost * (1 - a.livingCost) + d.hub * hub;
+  return d.connectivity * effective(c, S_CONNECTIVITY) + d.workforce * effective(c, S_WORKFORCE) + d.conference * effective(c, S_CONFERENCE)
+    + d.schools * effective(c, S_SCHOOLS) + d.livability * effective(c, S_LIVABILITY) + d.livingCost * (1 - c.attr.livingCost) + d.hub * hub;
 }
 
 export function leadershipOf(c: CityState, k: number): number {
@@ -76,13 +82,13 @@ export function leadershipOf(c: CityState, k: number): number {
 
 export function valuesScore(c: CityState, k: number, p: Params): number {
   const d = p.drivers.values;
-  return d.leadership * leadershipOf(c, k) + d.openness * c.def.openness;
+  return d.leadership * leadershipOf(c, k) + d.openness * effective(c, S_OPENNESS);
 }
 
 /** Resources without offers: office affordability and national support (the offer's money is added by `offerValue`). */
 export function resourcesBase(c: CityState, p: Params): number {
   const d = p.drivers.resources;
-  return d.officeCost * (1 - c.def.officeCost) + d.nationalSupport * c.nationalSupport;
+  return d.officeCost * (1 - c.attr.officeCost) + d.nationalSupport * c.attr.nationalSupport;
 }
 
 export function clusterPull(n: number, p: Params): number {
@@ -112,7 +118,7 @@ export function streamFactor(years: number, p: Params): number {
 
 /** Yearly money per staff member of a free-office share f and a tax-exemption level x in city c (USD m). */
 export function perStaffMoney(f: number, x: number, c: CityState, p: Params): number {
-  return f * (p.levers.officeCostPerStaffMusd * c.def.officeCost) + x * p.levers.taxCostPerStaffMusd;
+  return f * (p.levers.officeCostPerStaffMusd * c.attr.officeCost) + x * p.levers.taxCostPerStaffMusd;
 }
 
 /** m(x) = x / (x + h): the value of money worth a share x of the organization's budget a year; 0 for none. */

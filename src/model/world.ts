@@ -1,11 +1,14 @@
 /** World state: cities and organizations as mutable records, built from a validated scenario. Pure. */
-import type { CityDef, OrgDef, Offer, Weights } from '../scenario/schema.ts';
+import type { CityAttribute, CityDef, OrgDef, Offer, Weights } from '../scenario/schema.ts';
+import { CITY_ATTRIBUTES } from '../scenario/schema.ts';
 import type { Params } from './params.ts';
+import { emptyAllocation, STOCKS, type Allocation } from './stocks.ts';
+export type { Allocation } from './stocks.ts';
 
 export type Stage = 'founding' | 'growth' | 'mature';
 export const DRIVERS = ['security', 'resources', 'operations', 'values'] as const;
 export type Driver = (typeof DRIVERS)[number];
-export const LEVERS = ['freeOffices', 'taxExemption', 'subsidy', 'grants', 'schools', 'security', 'leadership'] as const;
+export const LEVERS = ['freeOffices', 'taxExemption', 'subsidy', 'grants', ...STOCKS, 'leadership'] as const;
 export type Lever = (typeof LEVERS)[number];
 
 /**
@@ -25,22 +28,25 @@ export const NO_TERMS: Terms = makeTerms(0, 0, 0, 0);
 
 export interface Commitment { org: number; city: number; until: number; terms: Terms; source: string }
 
-export interface Allocation { cash: number; schools: number; security: number; leadership: number }
+/** A city's attributes as they are this year (its dated history and events applied), and its background count. */
+export type CityAttrs = Record<CityAttribute | 'hostedIos', number>;
 
 export interface CityState {
   idx: number;
   def: CityDef;
   budgetMusd: number;
-  nationalSupport: number;
+  /** baseline attributes this year: the definition, moved along its dated history, changed by events */
+  attr: CityAttrs;
+  /** attributes set by an event, which no longer follow the history */
+  pinned: Set<string>;
   shock: number;
-  securityExtra: number;
-  schoolsExtra: number;
+  /** built stock above the baseline, per stock (order of STOCKS) */
+  extra: Float64Array;
   /** Issue-leadership base and built stock, per domain index. */
   leadershipBase: Float64Array;
   leadershipExtra: Float64Array;
-  /** Investments waiting for their delay: index 0 takes effect next. */
-  pipeSchools: number[];
-  pipeSecurity: number[];
+  /** Investments waiting for their delay, per stock (index 0 takes effect next), and the leadership ring buffer. */
+  pipes: number[][];
   pipeLeadership: Float64Array[];
   allocation: Allocation | null;
   commitments: Commitment[];
@@ -61,8 +67,10 @@ export interface CityState {
   officesTotal: number;
   /** background organizations per domain: the city's `hostedIos` spread evenly over its focus domains */
   backgroundByDomain: Float64Array;
-  /** Scratch: this year's leadership investment per domain, and the domains a strategy spreads it over. */
+  /** Scratch: this year's investment per stock, leadership investment per domain (planned, then with spillover), and the domains a strategy spreads it over. */
+  investPlan: Float64Array;
   leadershipPlan: Float64Array;
+  leadershipSpill: Float64Array;
   leadershipDomains: number[] | null;
   /** Adaptive rule: payoff (utility delivered to arrivals) and spending per lever group since the last revision. */
   payoff: Allocation;
@@ -103,6 +111,10 @@ export class OrgTable {
   noPrivileges = new Int32Array(0);
   /** 1 in a year the organization's lease or host agreement expires (its seat has no status-quo bonus) */
   leaseOpen = new Uint8Array(0);
+  /** year of the contest for the permanent seat of an organization in an interim seat (0: none) */
+  interimUntil = new Int32Array(0);
+  /** this year's uniform for the death draw (from the organization's yearly block) */
+  deathDraw = new Float64Array(0);
   /** draw stream state (Alea: s0, s1, s2, c) per organization, valid where `seeded` is 1 */
   rng = new Float64Array(0);
   seeded = new Uint8Array(0);
@@ -124,6 +136,7 @@ export class OrgTable {
     this.refUtility = g(this.refUtility); this.trigger = g(this.trigger); this.stress = g(this.stress);
     this.plain = g(this.plain); this.committed = g(this.committed); this.rng = g(this.rng, 4 * cap); this.seeded = g(this.seeded);
     this.officeCity = g(this.officeCity); this.officeShare = g(this.officeShare); this.noPrivileges = g(this.noPrivileges); this.leaseOpen = g(this.leaseOpen);
+    this.interimUntil = g(this.interimUntil); this.deathDraw = g(this.deathDraw);
   }
 }
 
@@ -203,6 +216,8 @@ export interface World {
   orgs: OrgState[];
   /** the organizations' hot state (rows in the order of `orgs`) */
   table: OrgTable;
+  /** related domains per domain index (leadership spillover), built on first use */
+  related?: number[][];
   orgIndex: Map<string, number>;
 }
 
@@ -265,16 +280,16 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
   const base = new Float64Array(nd);
   for (const [d, v] of Object.entries(def.leadership ?? {})) { const k = domains.indexOf(d); if (k >= 0) base[k] = v; }
   const background = new Float64Array(nd);
-  const focus = def.focusDomains.map((d) => domains.indexOf(d)).filter((k) => k >= 0);
-  for (const k of focus) background[k] += def.hostedIos / focus.length;
+  const attr = Object.fromEntries([...CITY_ATTRIBUTES, 'hostedIos'].map((a) => [a, def[a as CityAttribute | 'hostedIos']])) as CityAttrs;
+  spreadBackground(background, def, attr.hostedIos, domains);
   return {
     idx, def,
     budgetMusd: def.budgetMusd,
-    nationalSupport: def.nationalSupport,
-    shock: 0, securityExtra: 0, schoolsExtra: 0,
+    attr, pinned: new Set(),
+    shock: 0, extra: new Float64Array(STOCKS.length),
     leadershipBase: base, leadershipExtra: new Float64Array(nd),
-    leadershipPlan: new Float64Array(nd), leadershipDomains: null,
-    pipeSchools: [], pipeSecurity: [], pipeLeadership: [],
+    investPlan: new Float64Array(STOCKS.length), leadershipPlan: new Float64Array(nd), leadershipSpill: new Float64Array(nd), leadershipDomains: null,
+    pipes: STOCKS.map(() => []), pipeLeadership: [],
     allocation: null,
     commitments: [],
     levels: makeTerms(0, 0, 0, 0),
@@ -285,14 +300,48 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
     spendTotal: 0,
     hostedByDomain: new Int32Array(nd), staffByDomain: new Float64Array(nd), hostedTotal: 0,
     officesByDomain: new Int32Array(nd), officesTotal: 0, backgroundByDomain: background,
-    payoff: { cash: 0, schools: 0, security: 0, leadership: 0 },
-    spendWindow: { cash: 0, schools: 0, security: 0, leadership: 0 },
+    payoff: emptyAllocation(),
+    spendWindow: emptyAllocation(),
     won: 0, staffYears: 0,
   };
 }
 
 export function emptySpend(): CityState['spend'] {
-  return { freeOffices: 0, taxExemption: 0, subsidy: 0, grants: 0, schools: 0, security: 0, leadership: 0, commitments: 0, oneOff: 0 };
+  return { freeOffices: 0, taxExemption: 0, subsidy: 0, grants: 0, security: 0, schools: 0, connectivity: 0, conference: 0, legal: 0, livability: 0,
+    workforce: 0, openness: 0, leadership: 0, commitments: 0, oneOff: 0 };
+}
+
+/** Background organizations per domain: the city's background count spread evenly over its focus domains. */
+export function spreadBackground(into: Float64Array, def: CityDef, hostedIos: number, domains: readonly string[]): void {
+  into.fill(0);
+  const focus = def.focusDomains.map((d) => domains.indexOf(d)).filter((k) => k >= 0);
+  for (const k of focus) into[k] += hostedIos / focus.length;
+}
+
+/**
+ * Move a city's baseline attributes to `year` along its dated history (piecewise linear through the dated points;
+ * the first value before them, the last after them). Attributes pinned by an event keep their value.
+ */
+export function applyHistory(c: CityState, year: number, domains: readonly string[]): void {
+  const h = c.def.history;
+  if (!h) return;
+  let hosted = false;
+  for (const [a, pts] of Object.entries(h)) {
+    if (!pts || !pts.length || c.pinned.has(a)) continue;
+    c.attr[a as keyof CityAttrs] = pathAt(pts, year);
+    if (a === 'hostedIos') hosted = true;
+  }
+  if (hosted) spreadBackground(c.backgroundByDomain, c.def, c.attr.hostedIos, domains);
+}
+
+/** The value at `year` of a path through (year, value) points sorted by year. */
+export function pathAt(pts: readonly (readonly [number, number])[], year: number): number {
+  if (year <= pts[0][0]) return pts[0][1];
+  for (let i = 1; i < pts.length; i++) {
+    const [x1, y1] = pts[i];
+    if (year <= x1) { const [x0, y0] = pts[i - 1]; return year === x1 ? y1 : y0 + ((y1 - y0) * (year - x0)) / (x1 - x0); }
+  }
+  return pts[pts.length - 1][1];
 }
 
 /** A new organization in row `table.add()` (which must equal `idx`: rows follow `World.orgs`). */
@@ -305,6 +354,7 @@ export function makeOrg(table: OrgTable, def: OrgDef, idx: number, domain: numbe
   table.localShare[i] = def.localShare ?? p.org.defaultLocalShare;
   table.refUtility[i] = NaN; table.trigger[i] = 0; table.stress[i] = 0; table.committed[i] = 0; table.seeded[i] = 0;
   table.officeCity[i] = -1; table.officeShare[i] = 0; table.noPrivileges[i] = -1; table.leaseOpen[i] = 0;
+  table.interimUntil[i] = 0; table.deathDraw[i] = 1;
   table.plain[i] = def.weights ? 0 : 1;
   return new OrgState(table, i, def, def.weights);
 }

@@ -1,6 +1,7 @@
 /** Column layouts of the result tables, shared by the file writers and the in-memory API. */
 import type { CityYearRecord, DecisionRecord, EventRecord, OrgYearRecord } from '../model/engine.ts';
 import { TERM_NAMES, type UtilityTerms } from '../model/scoring.ts';
+import { STOCKS } from '../model/stocks.ts';
 
 /** The terms of a utility as CSV columns (snake case), in the order of TERM_NAMES, then the utility. */
 export const TERM_COLS = TERM_NAMES.map((t) => t.replace(/[A-Z]/g, (m) => `_${m.toLowerCase()}`));
@@ -21,17 +22,17 @@ export function eventRow(e: EventRecord): unknown[] {
 export function cityYearHeader(domains: string[]): string[] {
   return ['year', 'city', 'hosted_orgs', 'hosted_offices', 'hosted_staff', 'budget_musd', 'spend_total_musd', 'budget_left_musd',
     'spend_commitments_musd', 'spend_free_offices_musd', 'spend_tax_exemption_musd', 'spend_subsidy_musd', 'spend_grants_musd',
-    'spend_one_off_musd', 'spend_schools_musd', 'spend_security_musd', 'spend_leadership_musd',
+    'spend_one_off_musd', ...STOCKS.map((s) => `spend_${s}_musd`), 'spend_leadership_musd',
     'level_free_offices', 'level_tax_exemption', 'level_subsidy_musd', 'level_grant_musd_per_staff',
-    'stock_security', 'stock_schools',
+    'security_score', ...STOCKS.map((s) => `stock_${s}`),
     ...domains.map((d) => `orgs_${d}`), ...domains.map((d) => `staff_${d}`), ...domains.map((d) => `leadership_${d}`)];
 }
 
 export function cityYearRow(r: CityYearRecord): unknown[] {
   const s = r.spend;
   return [r.year, r.city, r.hostedOrgs, r.hostedOffices, r.hostedStaff, r.budget, r.spendTotal, r.budgetLeft,
-    s.commitments, s.freeOffices, s.taxExemption, s.subsidy, s.grants, s.oneOff, s.schools, s.security, s.leadership,
-    r.levels.freeOffices, r.levels.taxExemption, r.levels.subsidyMusd, r.levels.grantMusdPerStaff, r.security, r.schools,
+    s.commitments, s.freeOffices, s.taxExemption, s.subsidy, s.grants, s.oneOff, ...STOCKS.map((x) => s[x]), s.leadership,
+    r.levels.freeOffices, r.levels.taxExemption, r.levels.subsidyMusd, r.levels.grantMusdPerStaff, r.security, ...r.attributes,
     ...r.orgsByDomain, ...r.staffByDomain, ...r.leadership];
 }
 

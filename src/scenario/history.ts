@@ -7,15 +7,14 @@
  * at or after the present year the present value. Without a present value the last dated point holds.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseCsv } from './csv.ts';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
 import { CITY_ATTRIBUTES, type CityDef } from './schema.ts';
-import { BUNDLED_SEEDS, PACKAGE_ROOT } from './load.ts';
+import { BUNDLED_HISTORY, BUNDLED_SEEDS } from './paths.ts';
 
 /** The year the values of seeds/cities.csv describe (index editions 2023-2024, see seeds/README.md). */
 export const SEEDS_PRESENT_YEAR = 2024;
-export const BUNDLED_HISTORY = resolve(PACKAGE_ROOT, 'seeds/city_history.csv');
+export { BUNDLED_HISTORY };
 
 export const HISTORY_ATTRIBUTES = [...CITY_ATTRIBUTES, 'hostedIos'] as const;
 export type HistoryAttribute = (typeof HISTORY_ATTRIBUTES)[number];

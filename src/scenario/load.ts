@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import {
   ScenarioFileSchema, CitySchema, OrgSchema, CITY_ATTRIBUTES, type CityDef, type OrgDef, type EventDef, type ContestDef,
@@ -16,8 +15,9 @@ import { parseCsv } from './csv.ts';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
 import { locate, pathString, readDocument, schemaKeys, zodProblems } from './locate.ts';
 
-export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const BUNDLED_SEEDS = { cities: resolve(PACKAGE_ROOT, 'seeds/cities.csv'), organizations: resolve(PACKAGE_ROOT, 'seeds/organizations.csv') };
+import { BUNDLED_HISTORY, BUNDLED_SEEDS } from './paths.ts';
+import { HISTORY_ATTRIBUTES, parseCityHistory } from './history.ts';
+export { PACKAGE_ROOT, BUNDLED_SEEDS } from './paths.ts';
 
 export interface Scenario {
   name: string;
@@ -237,6 +237,38 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
 
   const cities = merge('cities', sf.cities, citySeeds, cityFile, sf.seeds?.includeAllCities,
     { ...CITY_DEFAULTS, ...(sf.defaults?.city ?? {}) }, CitySchema);
+
+  // Cities as they were: seed cities follow their dated history for the attributes the scenario does not set.
+  if (sf.cityHistory !== false && citySeeds.size) {
+    const histFile = sf.seeds?.history ? resolve(baseDir, sf.seeds.history) : BUNDLED_HISTORY;
+    let text: string | undefined;
+    try { text = readFileSync(histFile, 'utf8'); } catch (e) {
+      problems.push({ file: histFile, path: '', message: `cannot read city history: ${(e as Error).message}` });
+    }
+    if (text !== undefined) {
+      inputs.push({ file: histFile, sha256: sha256(text) });
+      try {
+        const hist = parseCityHistory(text, histFile, { cities: cityFile });
+        const own = new Map<string, Set<string>>();
+        for (const e of sf.cities) if (typeof e === 'object') own.set(e.id, new Set(Object.keys(e)));
+        const defaulted = new Set(Object.keys(sf.defaults?.city ?? {}));
+        for (const c of cities) {
+          const series = citySeeds.has(c.id) ? hist.series.get(c.id) : undefined;
+          if (!series) continue;
+          const h: NonNullable<CityDef['history']> = { ...(c.history ?? {}) };
+          for (const a of HISTORY_ATTRIBUTES) {
+            const pts = series.get(a);
+            if (!pts || !pts.length || h[a] || own.get(c.id)?.has(a) || defaulted.has(a)) continue;
+            h[a] = [...pts.map((x) => [x.year, x.value] as [number, number]), [hist.presentYear, c[a]]];
+          }
+          if (Object.keys(h).length) c.history = h;
+        }
+      } catch (e) {
+        if (e instanceof ScenarioError) problems.push(...e.problems); else throw e;
+      }
+    }
+  }
+  for (const c of cities) if (c.history) for (const pts of Object.values(c.history)) pts?.sort((a, b) => a[0] - b[0]);
   const organizations = merge('organizations', sf.organizations, orgSeeds, orgFile, sf.seeds?.includeAllOrganizations, ORG_DEFAULTS, OrgSchema);
 
   // Cross-references and sums, reported at the referring field.
@@ -267,7 +299,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     const base: (string | number)[] = i >= 0 ? ['cities', i] : ['cities'];
     c.offers.forEach((of, j) => orgRef([...base, 'offers', j, 'org'], of.org));
     if (c.allocation) {
-      const a = c.allocation; const s = a.cash + a.schools + a.security + a.leadership;
+      const s = Object.values(c.allocation).reduce((x: number, y) => x + (y ?? 0), 0);
       if (Math.abs(s - 1) > 1e-6) at([...base, 'allocation'], `allocation shares sum to ${+s.toFixed(6)}, not 1`);
     }
     c.schedule.forEach((s, j) => { if (s.to !== undefined && s.to < s.from) at([...base, 'schedule', j, 'to'], `"to" (${s.to}) is before "from" (${s.from})`); });

@@ -40,15 +40,24 @@ export const LeversSchema = z.strictObject({
   operatingSubsidyMusd: nonneg.optional().describe('operating subsidy per hosted organization of target domains, USD m per year'),
   relocationGrantMusdPerStaff: nonneg.optional().describe('grant per staff member of an arriving organization, USD m'),
   schoolsMusd: nonneg.optional().describe('yearly investment in international schools, USD m'),
-  securityMusd: nonneg.optional().describe('yearly investment in security, USD m'),
+  securityMusd: nonneg.optional().describe('yearly investment in security (host-state guarantees, protected areas), USD m'),
+  connectivityMusd: nonneg.optional().describe('yearly investment in connectivity (air links, route development), USD m'),
+  conferenceMusd: nonneg.optional().describe('yearly investment in conference capacity (venues, a convention centre), USD m'),
+  legalMusd: nonneg.optional().describe('yearly investment in host-state law and one-stop services (registration, visas, privileges), USD m'),
+  livabilityMusd: nonneg.optional().describe('yearly investment in livability for international staff (housing, services, culture), USD m'),
+  workforceMusd: nonneg.optional().describe('yearly investment in a skilled multilingual workforce (language programmes, courses), USD m'),
+  opennessMusd: nonneg.optional().describe('yearly investment in openness (city networks, international exchange, sister cities), USD m'),
   leadershipMusd: z.record(Id, nonneg).optional().describe('yearly investment in issue leadership per domain, USD m'),
   targets: z.array(Id).optional().describe('domains the cash levers apply to (default: all)'),
 });
 export type Levers = z.infer<typeof LeversSchema>;
 
 export const AllocationSchema = z.strictObject({
-  cash: share, schools: share, security: share, leadership: share,
-}).describe('budget shares for strategy-driven cities (sum to 1)');
+  cash: share.optional().describe('cash levers: free offices, operating subsidies, tax exemption'),
+  security: share.optional(), schools: share.optional(), connectivity: share.optional(), conference: share.optional(),
+  legal: share.optional(), livability: share.optional(), workforce: share.optional(), openness: share.optional(),
+  leadership: share.optional().describe('issue leadership (focus domains; all domains for node cities)'),
+}).describe('budget shares for strategy-driven cities over the lever groups (missing groups are 0; the shares sum to 1)');
 
 const cityFields = {
   id: Id,
@@ -60,6 +69,8 @@ const cityFields = {
   legal: share, nationalSupport: share, conference: share, schools: share, openness: share,
   hostedIos: nonneg.describe('background count of hosted organizations not modelled as agents'),
   focusDomains: z.array(Id).describe('issue domains of the city: its background organizations (hostedIos) are spread over them, and specialized strategies invest in them'),
+  history: z.partialRecord(z.enum([...CITY_ATTRIBUTES, 'hostedIos']), z.array(z.tuple([year, nonneg])).min(1)).optional()
+    .describe('dated values of attributes, [year, value] pairs in ascending years: the attribute follows the straight lines between them, the first value before them and the last after them (seed cities get theirs from seeds/city_history.csv)'),
   leadership: z.record(Id, share).optional().describe('issue leadership the city starts with, per domain (0-1): a brand built by conferences and initiatives, not by the organizations it hosts'),
   budgetMusd: nonneg.describe('annual budget for attracting organizations, USD m'),
   strategy: z.enum(STRATEGIES),
@@ -166,7 +177,9 @@ export const ScenarioFileSchema = z.strictObject({
     organizations: z.string().optional().describe('CSV of reference organizations (default: bundled seeds/organizations.csv)'),
     includeAllCities: z.boolean().optional().describe('include every city of the seed file'),
     includeAllOrganizations: z.boolean().optional().describe('include every organization of the seed file'),
+    history: z.string().optional().describe('CSV of dated city attributes, relative to the scenario file (default: bundled seeds/city_history.csv)'),
   }).optional(),
+  cityHistory: z.boolean().optional().describe('seed cities take the attributes of each simulated year from their dated history (default true); attributes the scenario sets stay as set'),
   defaults: z.strictObject({
     city: z.strictObject(cityFields).omit({ id: true }).partial().optional().describe('fields applied to every city before its own'),
   }).optional(),

@@ -6,15 +6,16 @@ import { clusterPull, buildCityTable, evaluate } from '../../src/model/scoring.t
 import { choiceProbabilities, sampleChoice } from '../../src/model/choice.ts';
 import { buildWorld } from '../../src/model/engine.ts';
 import { weightsOf } from '../../src/model/world.ts';
+import { STOCKS } from '../../src/model/stocks.ts';
 import { build, city, org, type Obj } from '../helpers.ts';
 
 const seeds = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const moves = (r: ReturnType<typeof runScenario>) => r.events.filter((e) => e.type === 'relocation');
 
 describe('status quo', () => {
-  it('with no levers, no shocks and no offers nobody moves', () => {
-    const cities = ['a', 'b', 'c', 'd'].map((id, i) => city(id, { safety: 0.5 + 0.1 * i, connectivity: 0.9 - 0.1 * i, budgetMusd: 0 }));
-    const orgs = seeds(12).map((i) => org(`o${i}`, ['a', 'b', 'c', 'd'][i % 4], { founded: 1950 + 4 * i, staff: 10 + 20 * i }));
+  it('among identical cities, with no levers, no shocks and no offers, nobody reviews or moves', () => {
+    const cities = ['a', 'b', 'c', 'd'].map((id) => city(id, { budgetMusd: 0 }));
+    const orgs = seeds(12).map((i) => org(`o${i}`, ['a', 'b', 'c', 'd'][i % 4], { founded: 1950 + 4 * i, staff: 10 + 20 * i, domain: `d${i}` }));
     for (const seed of seeds(10)) {
       const r = runScenario(build({ cities, organizations: orgs, years: 50, seed }));
       expect(moves(r)).toHaveLength(0);
@@ -31,15 +32,18 @@ describe('offers, anchoring and veto', () => {
     cities: [city('alpha'), city('beta', { budgetMusd: 50, offers: [offer] })],
     organizations: [org('target', 'alpha', target)],
   });
-  it('a large free-office offer wins a founding-stage organization in a large share of runs', () => {
-    // The offer is worth about 0.21 utility to the young body against a moving cost of ~0.12 and the stay bonus:
-    // courting of ~0.04 gives a yearly review hazard near 0.15 while it is young, and most reviews end in a move.
-    let won = 0;
+  it('a large free-office offer wins a founding-stage organization in a fair share of runs (and nothing moves it without)', () => {
+    // The offer is worth about 0.21 utility to the young body against a moving cost of ~0.05 and the stay bonus:
+    // courting of ~0.06 gives a small yearly review hazard, and most reviews end in a move: one run in five.
+    let won = 0, control = 0;
     for (const seed of seeds(40)) {
       const r = runScenario(build({ ...scenario({ founded: 2000, staff: 15, localShare: 0.1 }), seed }));
       if (moves(r).some((e) => e.org === 'target' && e.to === 'beta')) won++;
+      const c = runScenario(build({ ...scenario({ founded: 2000, staff: 15, localShare: 0.1 }), seed, cities: [city('alpha'), city('beta', { budgetMusd: 50 })] }));
+      control += moves(c).length;
     }
-    expect(won).toBeGreaterThanOrEqual(12);
+    expect(won).toBeGreaterThanOrEqual(5);
+    expect(control).toBe(0);
   });
   it('but not an anchored mature organization whose members veto', () => {
     let won = 0, vetoes = 0;
@@ -196,7 +200,7 @@ describe('stocks and cash levers act on different clocks', () => {
   }));
   it('school spending adds capacity only after its delay, and capacity decays slowly once spending stops', () => {
     const r = run({}, [{ from: 2000, to: 2004, levers: { schoolsMusd: 20 } }]);
-    const rows = r.cityYears.filter((c) => c.city === 'alpha');
+    const rows = r.cityYears.filter((c) => c.city === 'alpha').map((c) => ({ schools: c.attributes[STOCKS.indexOf('schools')] }));
     const delay = resolveParams().stocks.schools.delay;
     expect(rows[delay - 1].schools).toBeCloseTo(0.5, 12);
     expect(rows[delay].schools).toBeGreaterThan(0.5);

@@ -14,6 +14,10 @@ const levers = fc.record({
   freeOffices: u, taxExemption: u, operatingSubsidyMusd: fc.double({ min: 0, max: 3, noNaN: true }),
   relocationGrantMusdPerStaff: fc.double({ min: 0, max: 0.1, noNaN: true }), schoolsMusd: fc.double({ min: 0, max: 10, noNaN: true }),
   securityMusd: fc.double({ min: 0, max: 10, noNaN: true }),
+  connectivityMusd: fc.double({ min: 0, max: 30, noNaN: true }), conferenceMusd: fc.double({ min: 0, max: 30, noNaN: true }),
+  legalMusd: fc.double({ min: 0, max: 5, noNaN: true }), livabilityMusd: fc.double({ min: 0, max: 20, noNaN: true }),
+  workforceMusd: fc.double({ min: 0, max: 10, noNaN: true }), opennessMusd: fc.double({ min: 0, max: 5, noNaN: true }),
+  leadershipMusd: fc.record({ climate: fc.double({ min: 0, max: 5, noNaN: true }), health: fc.double({ min: 0, max: 5, noNaN: true }) }, { requiredKeys: [] }),
 }, { requiredKeys: [] });
 
 const cityArb = (id: string) => fc.record({
@@ -38,6 +42,8 @@ const scenarioArb = fc.integer({ min: 2, max: 5 }).chain((nc) => {
     shocks: fc.array(fc.record({ year: fc.integer({ min: 2000, max: 2011 }), city: fc.constantFrom(...ids), size: u }), { maxLength: 2 }),
     withdrawals: fc.array(fc.record({ year: fc.integer({ min: 2000, max: 2011 }), city: fc.constantFrom(...ids), search: fc.boolean() }), { maxLength: 1 }),
     offers: fc.array(fc.record({ city: fc.constantFrom(...ids), org: fc.nat(9), freeOffices: u, subsidyMusd: fc.double({ min: 0, max: 5, noNaN: true }) }), { maxLength: 2 }),
+    privileges: fc.array(fc.record({ year: fc.integer({ min: 2000, max: 2011 }), city: fc.constantFrom(...ids) }), { maxLength: 1 }),
+    foundings: fc.constantFrom(0, 0, 2),
     seed: fc.nat(1000),
   });
 }).map((g): Obj => {
@@ -54,7 +60,9 @@ const scenarioArb = fc.integer({ min: 2, max: 5 }).chain((nc) => {
     events: [
       ...g.shocks.map((s) => ({ year: s.year, type: 'securityShock', city: s.city, size: s.size })),
       ...g.withdrawals.map((s) => ({ year: s.year, type: 'hostWithdrawal', city: s.city, search: s.search })),
+      ...g.privileges.map((s) => ({ year: s.year, type: 'privilegesWithdrawn', city: s.city })),
     ],
+    parameters: { foundings: { rate: g.foundings } },
   };
 });
 
@@ -85,11 +93,12 @@ describe('engine invariants', () => {
         seen.add(key);
         expect(cityIds.has(row.seat)).toBe(true);
       }
-      // An organization present one year is present every later year.
+      // An organization present one year is present every later year, until the end or the year it dissolves.
       for (const o of sc.organizations) {
         const years = r.orgYears.filter((x) => x.org === o.id).map((x) => x.year);
         if (years.length) expect(years).toEqual(Array.from({ length: years.length }, (_, i) => years[0] + i));
-        if (years.length) expect(years.at(-1)).toBe(sc.start + sc.years - 1);
+        const died = r.events.find((e) => e.type === 'dissolution' && e.org === o.id);
+        if (years.length) expect(years.at(-1)).toBe(died ? died.year : sc.start + sc.years - 1);
       }
       // Hosted counts per city add up to the organizations present.
       for (let y = sc.start; y < sc.start + sc.years; y++) {
@@ -123,7 +132,7 @@ describe('engine invariants', () => {
         expect(finite(e.value)).toBe(true);
       }
       for (const o of r.orgYears) { expect(Number.isNaN(o.seatUtility) || Number.isFinite(o.seatUtility)).toBe(true); expect(finite(o.hazard)).toBe(true); }
-      for (const c of r.cityYears) { expect(finite(c.security)).toBe(true); expect(finite(c.schools)).toBe(true); }
+      for (const c of r.cityYears) { expect(finite(c.security)).toBe(true); for (const a of c.attributes) expect(finite(a)).toBe(true); }
     }), { numRuns: 40 });
   });
 
