@@ -1,6 +1,6 @@
 /** The `hqsim` command line: a thin layer over the library API. Exit codes: 0 ok, 2 bad input, 1 internal error. */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 // Only what every command needs is imported here; the model, scenario loading (zod, yaml) and each command's
 // libraries are imported by the command that uses them, so that `hqsim --version` or `--help` starts at once.
 import { VERSION } from '../version.ts';
@@ -94,6 +94,16 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'print nothing but errors')
     // Loaded on demand: the chart libraries are not needed by the other commands.
     .action(async (dir: string, o: { quiet?: boolean }) => (await import('../report/index.ts')).reportCli(dir, o, (m) => new UsageError(m), out));
+
+  program.command('init').description('write a commented starter scenario (scenario.yaml) and experiment (experiment.sweep.yaml) into a folder; never replaces a file')
+    .argument('[dir]', 'folder to write into (created when missing)', '.')
+    .action(async (dir: string) => {
+      const { init, InitError } = await import('../init/init.ts');
+      let files: string[];
+      try { files = init(dir); } catch (e) { throw e instanceof InitError ? new UsageError(e.message) : e; }
+      const shown = files.map((f) => relative(process.cwd(), f) || f);
+      out(`hqsim init: wrote ${shown.join(' and ')}\nnext:\n  npx hqsim validate ${shown[0]}\n  npx hqsim run ${shown[0]} --report\n  npx hqsim sweep ${shown[1]} --workers 2 --report`);
+    });
 
   registerSweepCommands(program, UsageError);
 
