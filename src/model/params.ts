@@ -15,11 +15,11 @@ export interface ParamSpec {
   integer?: boolean;
 }
 
-const S000 = '000_0e8e82e554e9897a.txt';
-const S001 = '001_d2c2b6eacb41b46a.txt';
-const S002 = '002_76525a1c13c80987.txt';
+// Sources are cited by their key in docs/references.md.
+const S000 = '[Zhou2026]';
+const S001 = '[Bonn-Shanghai]';
+const S002 = '[Wang-GlobalCities]';
 const CAL = 'calibration choice (docs/ODD.md, section 7)';
-const DOM6 = 'DOMAIN.md section 6 (public regularities)';
 
 const p = (d: number, unit: string, meaning: string, source: string, extra: Partial<ParamSpec> = {}): ParamSpec => ({
   default: d, unit, meaning, source, min: 0, ...extra,
@@ -29,17 +29,17 @@ const w = (d: number, meaning: string, source = CAL): ParamSpec => p(d, 'weight'
 /** Nested registry; leaves are ParamSpec. Paths such as `choice.temperature` address it. */
 export const PARAM_SPECS = {
   choice: {
-    temperature: p(0.05, 'utility', 'scale of the stay-versus-move logit (larger: noisier choices)', 'multinomial logit location choice, McFadden 1978; ' + CAL, { min: 1e-4 }),
-    nestScale: p(0.03, 'utility', 'scale of the logit among candidate destinations inside the move nest; must not exceed temperature (random-utility consistency)', 'nested logit, McFadden 1978; ' + CAL, { min: 1e-4 }),
+    temperature: p(0.05, 'utility', 'scale of the stay-versus-move logit (larger: noisier choices)', 'multinomial logit location choice [McFadden1978]; ' + CAL, { min: 1e-4 }),
+    nestScale: p(0.03, 'utility', 'scale of the logit among candidate destinations inside the move nest; must not exceed temperature (random-utility consistency)', 'nested logit [McFadden1978]; ' + CAL, { min: 1e-4 }),
     stayBonus: p(0.1, 'utility', 'status-quo advantage of the current seat (inertia beyond measured moving cost)', CAL),
     clusterWeight: p(0.15, 'utility', 'utility per unit of cluster pull: hosting organizations of the same domain attracts more of them', S001 + ' (Bonn environmental cluster); ' + S000),
     clusterScale: p(4, 'organizations', 'same-domain hosted organizations at which cluster pull reaches 63% of its maximum (pull = 1 - exp(-n/scale))', S001 + ' (UNFCCC, UNV, UNCCD then UNEP offices, ICLEI); ' + CAL, { min: 1e-6 }),
-    hubScale: p(30, 'organizations', 'hosted organizations of any domain (modelled plus background count) at which the hub component of operations reaches 63%', DOM6 + ' (Geneva ~38 IGOs, Vienna ~50, Bonn 27)', { min: 1e-6 }),
+    hubScale: p(30, 'organizations', 'hosted organizations of any domain (modelled plus background count) at which the hub component of operations reaches 63%', '[OCSTAT-Geneva] (Geneva ~38 IGOs); [Vienna-IOs] (Vienna ~50); [Bonn-2025] (Bonn 27)', { min: 1e-6 }),
   },
   drivers: {
     security: {
       safety: w(0.75, 'share of the security driver from the security stock (baseline safety plus investment, minus shocks)', S001 + ' (security guarantees, protected UN area)'),
-      legal: w(0.25, 'share of the security driver from the legal framework (host-state law, privileges and immunities)', S001 + ' (host-state agreement); ' + DOM6),
+      legal: w(0.25, 'share of the security driver from the legal framework (host-state law, privileges and immunities)', S001 + ' (host-state agreement); [CH-HSA-2007]; [DE-GastStG-2019] (host-state laws)'),
     },
     resources: {
       premises: w(0.4, 'share of the resources driver from premises: 1 - office cost x (1 - free-office share)', S001 + ' (free UN Campus)'),
@@ -48,22 +48,22 @@ export const PARAM_SPECS = {
       nationalSupport: w(0.2, 'share of the resources driver from national government support', S001 + ' (federal support for Bonn)'),
     },
     operations: {
-      connectivity: w(0.25, 'share of the operations driver from connectivity (air hub)', S001 + ' (transport hub); Strauss-Kahn and Vives 2009'),
+      connectivity: w(0.25, 'share of the operations driver from connectivity (air hub)', S001 + ' (transport hub); [StraussKahn-Vives2009]'),
       workforce: w(0.2, 'share of the operations driver from the skilled English-speaking workforce', S001),
-      conference: w(0.15, 'share of the operations driver from conference capacity', '004_11706aa6f735e4e4.txt'),
+      conference: w(0.15, 'share of the operations driver from conference capacity', '[Liu2017]'),
       schools: w(0.15, 'share of the operations driver from the international-school stock', S001 + ' (English-taught schools)'),
-      livability: w(0.1, 'share of the operations driver from livability', '004_11706aa6f735e4e4.txt'),
+      livability: w(0.1, 'share of the operations driver from livability', '[Liu2017]'),
       livingCost: w(0.05, 'share of the operations driver from affordability (1 - living cost)', CAL),
       hub: w(0.1, 'share of the operations driver from the hub effect of all hosted organizations', S002 + ' (IO network connectivity)'),
     },
     values: {
       leadership: w(0.6, "share of the values driver from the city's issue-leadership stock in the organization's domain", S000 + ' (value convergence and issue leadership)'),
-      openness: w(0.4, 'share of the values driver from openness / convergence with multilateral values', S000 + '; 003_a3ab67beb23ded96.txt'),
+      openness: w(0.4, 'share of the values driver from openness / convergence with multilateral values', S000 + '; [SASS-Bluebook2023]'),
     },
     subsidyScaleMusd: p(0.5, 'USD m per organization-year', 'operating subsidy at which the subsidy component reaches 63% (1 - exp(-s/scale))', S001 + ' (USD 0.4-0.45m host subsidy)', { min: 1e-6 }),
   },
   stages: {
-    foundingYears: p(5, 'years', 'age below which an organization is in its founding stage', DOM6 + ' (interim seat 2-6 years)', { integer: true }),
+    foundingYears: p(5, 'years', 'age below which an organization is in its founding stage', '[Johnson2015] (interim seat 2-6 years)', { integer: true }),
     matureAge: p(25, 'years', 'age from which an organization is mature', S002 + ' (20-30 years staff pipeline); ' + CAL, { integer: true }),
     ownProfileShare: w(0.5, "weight of an organization's own driver profile against its stage profile when both exist"),
     founding: {
@@ -91,24 +91,24 @@ export const PARAM_SPECS = {
     mature: p(0.01, 'share per year', 'staff growth rate of mature organizations', CAL, { min: -1 }),
   },
   review: {
-    baseHazard: p(0, 'per year', 'hazard of a seat review without any cause (0: moves follow shocks, offers or decline)', DOM6 + ' (moves are rare and follow shocks)'),
+    baseHazard: p(0, 'per year', 'hazard of a seat review without any cause (0: moves follow shocks, offers or decline)', '[EU-Agency-Seats]; [Johnson2015] (moves are rare and follow shocks)'),
     dissatisfactionHazard: p(3, 'per year per utility unit', 'review hazard per unit of seat-utility loss since the last choice (beyond the tolerance)', CAL),
     tolerance: p(0.02, 'utility', 'seat-utility loss tolerated without raising the review hazard', CAL),
-    triggerHazard: p(3, 'per year', 'review hazard added by a trigger (host withdrawal, lease or host-agreement expiry)', DOM6 + ' (later moves follow a shock)'),
+    triggerHazard: p(3, 'per year', 'review hazard added by a trigger (host withdrawal, lease or host-agreement expiry)', '[Johnson2015] (later moves follow a shock)'),
     stressHazard: p(1, 'per year per budget share cut', 'review hazard per share of budget cut this year', CAL),
     courtingHazard: p(4, 'per year per utility unit', 'review hazard per unit by which a standing offer beats the current seat (after moving cost)', S001 + ' (Bonn courting UNDP); calibrated with move.disruption and anchor.ageWeight so that a large offer wins a young body within a few years while general levers seldom move established ones (docs/scenarios.md)'),
   },
   anchor: {
     ageScale: p(20, 'years', 'age scale of anchoring by sunk ties (anchor = ageWeight x (1 - exp(-age/scale)) + localWeight x local share)', S001 + ' (old organizations are anchored)', { min: 1e-6 }),
-    ageWeight: w(0.9, 'maximum anchoring from age and sunk ties', S001 + ' (UNDP failure: old bodies are anchored); calibrated so that organizations aged 25+ move ~0.25% a year in a world where every city spends on levers (docs/scenarios.md), ' + DOM6 + ' (~0.2-0.3% per agency-year)'),
+    ageWeight: w(0.9, 'maximum anchoring from age and sunk ties', S001 + ' (UNDP failure: old bodies are anchored); calibrated so that organizations aged 25+ move ~0.25% a year in a world where every city spends on levers (docs/scenarios.md), [EU-Agency-Seats] (~0.2-0.3% per agency-year)'),
     localWeight: w(0.3, 'anchoring per share of locally hired staff', S001 + ' (UNDP: local staff unwilling to move)'),
     max: w(0.95, 'upper bound of the anchoring factor'),
   },
   move: {
-    costPerStaffMusd: p(0.03, 'USD m per staff', 'direct relocation cost per staff member moved', S001 + ' (USD 30k per person); ' + DOM6 + ' (EMA ~EUR 25k)'),
+    costPerStaffMusd: p(0.03, 'USD m per staff', 'direct relocation cost per staff member moved', S001 + ' (USD 30k per person); [EMA-Move] (EMA ~EUR 25k)'),
     costWeight: p(1, 'utility per budget-year', 'utility loss per unit of net moving cost over annual budget', CAL),
-    localLossWeight: p(0.3, 'utility per share', 'utility loss per share of locally hired staff lost by moving', S001 + ' (UNDP); ' + DOM6 + ' (EMA lost ~24%)'),
-    disruption: p(0.075, 'utility', 'utility loss from disruption of any move (also the smallest advantage an outside offer needs before it raises the review hazard)', DOM6 + ' (full moves ~0.2-0.3% per agency-year); ' + CAL),
+    localLossWeight: p(0.3, 'utility per share', 'utility loss per share of locally hired staff lost by moving', S001 + ' (UNDP); [EMA-Move] (EMA lost ~24%)'),
+    disruption: p(0.075, 'utility', 'utility loss from disruption of any move (also the smallest advantage an outside offer needs before it raises the review hazard)', '[EU-Agency-Seats] (full moves ~0.2-0.3% per agency-year); ' + CAL),
   },
   org: {
     budgetPerStaffMusd: p(0.2, 'USD m per staff-year', 'annual budget assumed per staff member when an organization gives no budget', S001 + ' (Bangkok office figures); ' + CAL, { min: 1e-6 }),
@@ -116,7 +116,7 @@ export const PARAM_SPECS = {
     defaultMemberCount: p(20, 'member states', 'members voting in a contest decided by vote when the contest gives no number', CAL, { min: 1, integer: true }),
   },
   levers: {
-    officeCostPerStaffMusd: p(0.02, 'USD m per staff-year', 'office cost per staff member at office_cost = 1 (a free-office share of 1 pays it all)', 'prime rents ~USD 800/m2/yr x 25 m2 per staff; ' + CAL, { min: 1e-6 }),
+    officeCostPerStaffMusd: p(0.02, 'USD m per staff-year', 'office cost per staff member at office_cost = 1 (a free-office share of 1 pays it all)', '[CBRE-Occupancy] (prime rents ~USD 800/m2/yr) x 25 m2 per staff; ' + CAL, { min: 1e-6 }),
     taxCostPerStaffMusd: p(0.015, 'USD m per staff-year', 'revenue forgone per staff member at full tax exemption', S001 + ' (P5+ exemption); ' + CAL, { min: 1e-6 }),
     refStaff: p(50, 'staff', 'staff of the reference prospective organization used to turn cash-lever money into lever levels', CAL, { min: 1 }),
   },
@@ -171,10 +171,10 @@ export const PARAM_SPECS = {
     bidTerm: p(10, 'years', 'term of automatic bids', CAL, { min: 1, integer: true }),
   },
   contest: {
-    threshold: p(0.5, 'share of votes', 'share of votes a candidate needs to win a round: at least this share and more than half; a run-off between the last two needs a simple majority', DOM6 + ' (majority or two-thirds)', { max: 1 }),
+    threshold: p(0.5, 'share of votes', 'share of votes a candidate needs to win a round: at least this share and more than half; a run-off between the last two needs a simple majority', '[Johnson2015]; [EU-Council-2017] (majority or two-thirds)', { max: 1 }),
     voteNoise: p(0.03, 'utility', 'scale of each member\'s Gumbel taste shock per round', CAL, { min: 0 }),
     memberWeightSpread: p(0.1, 'weight', 'standard deviation of member driver weights around the organization\'s', CAL),
-    regionAffinity: p(0.05, 'utility', 'utility bonus a member gives candidates in its own region', DOM6 + ' (regional blocs in seat votes)'),
+    regionAffinity: p(0.05, 'utility', 'utility bonus a member gives candidates in its own region', '[Johnson2015] (regional blocs in seat votes)'),
   },
   foundings: {
     rate: p(0, 'organizations per year', 'expected number of synthetic organizations founded each year (Poisson); 0 = only scenario-defined foundings', CAL),
