@@ -24,6 +24,8 @@ function run(cmd: string, args: string[], cwd: string) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 const hqsim = (args: string[]) => run(process.execPath, [join(app, 'node_modules/hqsim/src/cli/hqsim.mjs'), ...args], app);
+/** Each check starts processes (a run, a sweep, the TypeScript compiler twice): generous for a busy 2-core machine. */
+const SLOW = 300_000;
 
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'hqsim-pack-'));
@@ -65,20 +67,20 @@ describe('the installed package', () => {
     expect(c.status).toBe(0);
     expect(installed).toBe(readFileSync(join(clone, 'summary.json'), 'utf8'));
     expect(readFileSync(join(app, 'results/quickstart/seed-1/events.csv'))).toEqual(readFileSync(join(clone, 'events.csv')));
-  });
+  }, SLOW);
 
   it('is on the PATH of npm scripts as `hqsim`', () => {
     const r = run('npm', ['exec', '--offline', '--', 'hqsim', '--version'], app);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout.trim()).toBe(VERSION);
-  });
+  }, SLOW);
 
   it('runs a bundled sweep on two worker threads', () => {
     const r = hqsim(['sweep', 'node_modules/hqsim/scenarios/quickstart.sweep.yaml', '--workers', '2', '--quiet', '--out', 'sweep']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(readFileSync(join(app, 'sweep/arms.csv'), 'utf8')).toMatch(/^arm,baseline,metric,/);
-  });
+  }, SLOW);
 
   it('writes a starter with hqsim init that runs', () => {
     expect(hqsim(['init', 'starter']).code).toBe(0);
@@ -86,7 +88,7 @@ describe('the installed package', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(existsSync(join(app, 'results/my-city/cash/seed-1/summary.json'))).toBe(true);
-  });
+  }, SLOW);
 
   it('serves its library API to plain JavaScript', () => {
     writeFileSync(join(app, 'use.mjs'), [
@@ -97,7 +99,7 @@ describe('the installed package', () => {
     const r = run(process.execPath, ['use.mjs'], app);
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ version: VERSION, relocations: 0, cities: 5 });
-  });
+  }, SLOW);
 
   it('type-checks a TypeScript consumer against its declarations, and rejects a wrong one', () => {
     // A Node project's settings, strict and without skipLibCheck, so that the declarations themselves are
@@ -134,5 +136,5 @@ describe('the installed package', () => {
     expect(bad.code).not.toBe(0);
     expect(bad.stdout).toMatch(/consumer\.ts\(2,\d+\): error TS2322/);
     expect(bad.stdout).toMatch(/consumer\.ts\(3,\d+\): error TS2322/);
-  });
+  }, SLOW);
 });
