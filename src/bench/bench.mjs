@@ -1,5 +1,4 @@
-// `npm run bench` entry: loads the TypeScript benchmark through tsx's loader API.
-import { tsImport } from 'tsx/esm/api';
-
-const { main } = await tsImport('./bench.ts', import.meta.url);
+// `npm run bench` entry: the compiled benchmark (built by `npm run build`), with source maps on.
+process.setSourceMapsEnabled(true);
+const { main } = await import('./bench.js');
 await main();

@@ -5,6 +5,8 @@
  *   npm run bench -- --case L              one world case
  *   npm run bench -- --case sweep          10,000-run sweep of scenarios/quickstart.yaml, 1 and 2 workers
  *   npm run bench -- --case scaling        memory and time at S, M, L and intermediate sizes, with a linear fit
+ *   npm run bench -- --case startup        CLI start-up (`hqsim --version`, a quickstart run end to end) and
+ *                                          sweep worker start-up (1 and 2 workers, to the first finished run)
  *   options: --repeat N (default 3), --seed N (worlds, default 1), --runs N (sweep, default 10000),
  *            --scenario FILE (sweep, default scenarios/quickstart.yaml), --workers 1,2 (sweep)
  *
@@ -184,10 +186,91 @@ async function childSweep(workers: number, runs: number, scenario: string): Prom
   }
 }
 
+// ---------------------------------------------------------------------------
+// Start-up: the CLI as a user calls it, and sweep workers up to their first run
+// ---------------------------------------------------------------------------
+
+/** The `hqsim` command as installed (package.json `bin`). */
+const CLI = join(REPO, 'src/cli/hqsim.mjs');
+/** The sweep's worker entry, as the runner hands it to Piscina. */
+const WORKER = new URL('../experiment/worker.mjs', import.meta.url).href;
+/** Preloaded into a timed CLI process: reports its CPU seconds (all threads) on stderr as it exits. */
+const CPU_PROBE = 'data:text/javascript,' + encodeURIComponent(
+  'process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("\\n@cpu "+(u.userCPUTime+u.systemCPUTime)/1e6+"\\n")})');
+
+/** Wall and CPU seconds of one `node <cli> ...args` process, from spawn to exit. */
+function timeCli(args: string[]): { wall: number; cpu: number } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ['--import', CPU_PROBE, CLI, ...args], { cwd: REPO, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) throw new Error(`hqsim ${args.join(' ')} exited with ${r.status}: ${r.stderr}`);
+  const m = /@cpu ([\d.]+)/.exec(r.stderr);
+  if (!m) throw new Error(`no CPU figure from hqsim ${args.join(' ')}`);
+  return { wall, cpu: Number(m[1]) };
+}
+
+/**
+ * Worker start-up: a Piscina pool of `workers` threads on the sweep's worker entry, each given one quickstart
+ * run at once; the time from creating the pool to the last of those first runs returned, the process's CPU in
+ * that span (all threads), and then the same again on the warm pool (what a run costs once loaded).
+ */
+async function childWorkers(workers: number): Promise<unknown> {
+  const { Piscina } = await import('piscina');
+  const { loadExperiment } = await import('../experiment/file.ts');
+  const plan = loadExperiment(join(REPO, 'scenarios/quickstart.sweep.yaml'));
+  const task = (seed: number) => ({ kind: 'sweep', scenario: plan.scenario.path, overrides: {}, years: null, seeds: [seed] });
+  const round = (from: number) => Array.from({ length: workers }, (_, i) => pool.run(task(from + i)));
+  const c0 = cpuSeconds();
+  const t0 = performance.now();
+  const pool = new Piscina({ filename: WORKER, minThreads: workers, maxThreads: workers, workerData: { metrics: plan.metrics }, idleTimeout: 60_000 });
+  await Promise.all(round(1));
+  const firstSeconds = (performance.now() - t0) / 1000;
+  const firstCpu = cpuSeconds() - c0;
+  const t1 = performance.now();
+  await Promise.all(round(1 + workers));
+  const warmSeconds = (performance.now() - t1) / 1000;
+  await pool.destroy();
+  return { workers, firstRunSeconds: firstSeconds, firstRunCpuSeconds: firstCpu, warmRunSeconds: warmSeconds };
+}
+
+function startupLines(repeat: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'hqsim-bench-startup-'));
+  try {
+    const loadBefore = load();
+    // Interleave the commands so that drifting background load hits each alike.
+    const version: { wall: number; cpu: number }[] = [];
+    const quick: { wall: number; cpu: number }[] = [];
+    const reps = Math.max(repeat, 5);
+    for (let i = 0; i < reps; i++) {
+      version.push(timeCli(['--version']));
+      quick.push(timeCli(['run', 'scenarios/quickstart.yaml', '--out', join(dir, `q${i}`), '--quiet']));
+    }
+    const line = (command: string, xs: { wall: number; cpu: number }[]) => {
+      const w = spread(xs.map((x) => x.wall));
+      return { case: 'startup', command, wallSeconds: w.median, wallMin: w.min, wallMax: w.max, cpuSeconds: r3(median(xs.map((x) => x.cpu))), repeats: xs.length };
+    };
+    out({ ...line('hqsim --version', version), load: [loadBefore, load()], node: process.version });
+    out({ ...line('hqsim run scenarios/quickstart.yaml --quiet', quick), load: [loadBefore, load()], node: process.version });
+    for (const w of [1, 2]) {
+      const lb = load();
+      const xs = Array.from({ length: repeat }, () => measure(['workers', '--workers', String(w)]));
+      const f = spread(xs.map((m) => m.firstRunSeconds));
+      out({
+        case: 'startup', command: `sweep worker start-up, ${w} worker${w > 1 ? 's' : ''}`, firstRunSeconds: f.median, firstRunMin: f.min, firstRunMax: f.max,
+        firstRunCpuSeconds: r3(median(xs.map((m) => m.firstRunCpuSeconds))), warmRunSeconds: r3(median(xs.map((m) => m.warmRunSeconds))), repeats: repeat,
+        load: [lb, load()], node: process.version,
+      });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function child(kind: string): Promise<void> {
   const seed = Number(arg('--seed') ?? 1);
   let res: unknown;
-  if (kind === 'sweep') res = await childSweep(Number(arg('--workers') ?? 1), Number(arg('--runs') ?? 10000), arg('--scenario') ?? 'scenarios/quickstart.yaml');
+  if (kind === 'workers') res = await childWorkers(Number(arg('--workers') ?? 1));
+  else if (kind === 'sweep') res = await childSweep(Number(arg('--workers') ?? 1), Number(arg('--runs') ?? 10000), arg('--scenario') ?? 'scenarios/quickstart.yaml');
   else if (arg('--measure') === 'heap') res = childHeap(findCase(kind), seed);
   else res = childWorld(findCase(kind), seed);
   out(res);
@@ -316,9 +399,10 @@ export async function main(): Promise<void> {
   const repeat = Math.max(1, Number(arg('--repeat') ?? 3));
   if (only === 'sweep') { out(sweepLine(repeat)); return; }
   if (only === 'scaling') { scaling(repeat, seed); return; }
+  if (only === 'startup') { startupLines(repeat); return; }
   const cases = only ? CASES.filter((c) => c.name === only) : CASES;
   if (only && cases.length === 0) {
-    process.stderr.write(`unknown case ${only}; cases: ${[...CASES.map((c) => c.name), 'sweep', 'scaling'].join(', ')}\n`);
+    process.stderr.write(`unknown case ${only}; cases: ${[...CASES.map((c) => c.name), 'sweep', 'scaling', 'startup'].join(', ')}\n`);
     process.exit(2);
   }
   for (const c of cases) out(worldLine(c, repeat, seed));

@@ -1,10 +1,12 @@
 /** The `hqsim` command line: a thin layer over the library API. Exit codes: 0 ok, 2 bad input, 1 internal error. */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { join, resolve } from 'node:path';
-import { z } from 'zod';
-import { loadScenario, runToDirectory, ScenarioError, formatProblem, VERSION, type Summary } from '../index.ts';
+import { join, relative, resolve } from 'node:path';
+// Only what every command needs is imported here; the model, scenario loading (zod, yaml) and each command's
+// libraries are imported by the command that uses them, so that `hqsim --version` or `--help` starts at once.
+import { VERSION } from '../version.ts';
+import { ScenarioError, formatProblem } from '../scenario/errors.ts';
+import type { Summary } from '../model/engine.ts';
 import { OutputExistsError } from '../output/write.ts';
-import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
 
@@ -50,6 +52,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--quiet', 'print nothing but errors')
     .option('--report', 'also write report.html into each result directory (as hqsim report does)')
     .action(async (file: string, o: { seed?: number; years?: number; arm?: string; out?: string; force?: boolean; quiet?: boolean; report?: boolean }) => {
+      const { loadScenario, runToDirectory } = await import('../index.ts');
       const base = loadScenario(file, { seed: o.seed, years: o.years });
       const arms = o.arm !== undefined ? [o.arm] : base.arms.length ? base.arms : [undefined];
       if (o.out && arms.length > 1) throw new UsageError(`--out names one directory but ${base.name} has ${arms.length} arms; give --arm, or omit --out`);
@@ -66,14 +69,16 @@ export async function main(argv: string[]): Promise<number> {
 
   program.command('validate').description('check a scenario file; print every problem with file:line:col and exit 2 if any')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .action((file: string) => {
+    .action(async (file: string) => {
+      const { loadScenario } = await import('../scenario/load.ts');
       const sc = loadScenario(file);
       for (const arm of sc.arms) loadScenario(file, { arm });
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
     });
 
   program.command('schema').description('print the JSON Schema of scenario files (for editor completion and checking)')
-    .action(() => {
+    .action(async () => {
+      const [{ z }, { ScenarioFileSchema }] = await Promise.all([import('zod'), import('../scenario/schema.ts')]);
       const schema = z.toJSONSchema(ScenarioFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
       schema.title = 'hqsim scenario';
       out(JSON.stringify(schema, null, 2));
@@ -100,11 +105,22 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the explanation as JSON')
     .action(async (file: string, o: { contest: string; city?: string; seed?: number; arm?: string; years?: number; json?: boolean }) => {
       const { explain, formatExplanation, ExplainError } = await import('../explain/index.ts');
+      const { loadScenario } = await import('../scenario/load.ts');
       const sc = loadScenario(file, { arm: o.arm, seed: o.seed, years: o.years });
       try {
         const e = explain(sc, { contest: o.contest, city: o.city });
         out(o.json ? JSON.stringify(e, null, 2) : formatExplanation(e));
       } catch (x) { if (x instanceof ExplainError) throw new UsageError(x.message); throw x; }
+    });
+
+  program.command('init').description('write a commented starter scenario (scenario.yaml) and experiment (experiment.sweep.yaml) into a folder; never replaces a file')
+    .argument('[dir]', 'folder to write into (created when missing)', '.')
+    .action(async (dir: string) => {
+      const { init, InitError } = await import('../init/init.ts');
+      let files: string[];
+      try { files = init(dir); } catch (e) { throw e instanceof InitError ? new UsageError(e.message) : e; }
+      const shown = files.map((f) => relative(process.cwd(), f) || f);
+      out(`hqsim init: wrote ${shown.join(' and ')}\nnext:\n  npx hqsim validate ${shown[0]}\n  npx hqsim run ${shown[0]} --report\n  npx hqsim sweep ${shown[1]} --workers 2 --report`);
     });
 
   registerSweepCommands(program, UsageError);

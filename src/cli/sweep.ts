@@ -4,11 +4,16 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { isAbsolute, join, relative } from 'node:path';
-import { loadExperiment, PlanUsageError } from '../experiment/file.ts';
-import { defaultWorkers, mergeShards, runOdds, runSweep, shardLabel, SweepUsageError, type OddsReport } from '../experiment/runner.ts';
-import { JournalError } from '../experiment/journal.ts';
-import { IncompleteError } from '../experiment/tables.ts';
+import type { OddsReport } from '../experiment/runner.ts';
 import type { Shard } from '../experiment/progression.ts';
+
+/** The experiment modules, imported when a sweep, merge or odds command runs (they bring in Piscina and the Parquet writer). */
+async function experiments() {
+  const [file, runner, journal, tables] = await Promise.all([
+    import('../experiment/file.ts'), import('../experiment/runner.ts'), import('../experiment/journal.ts'), import('../experiment/tables.ts'),
+  ]);
+  return { ...file, ...runner, ...journal, ...tables };
+}
 
 type UsageErrorClass = new (message: string) => Error;
 
@@ -85,6 +90,7 @@ export function formatOdds(r: OddsReport): string {
 export function registerSweepCommands(program: Command, UsageError: UsageErrorClass): void {
   const usage = async <T>(f: () => Promise<T> | T): Promise<T> => {
     try { return await f(); } catch (e) {
+      const { SweepUsageError, PlanUsageError, JournalError, IncompleteError } = await experiments();
       if (e instanceof SweepUsageError || e instanceof PlanUsageError || e instanceof JournalError || e instanceof IncompleteError) throw new UsageError(e.message);
       if (e instanceof InvalidArgumentError) throw new UsageError(e.message);
       throw e;
@@ -105,6 +111,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--quiet', 'no progress and no summary; errors only')
     .option('--report', 'also write report.html into the result directory (as hqsim report does)')
     .action((file: string, o: { workers?: number; out?: string; resume?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean; report?: boolean }) => usage(async () => {
+      const { SweepUsageError, loadExperiment, defaultWorkers, runSweep, shardLabel } = await experiments();
       if (o.resume && o.force) throw new SweepUsageError('--resume and --force contradict each other: choose one');
       const { shard, source } = resolveShard(o.shard);
       const plan = loadExperiment(file, { ciWidth: o.ciWidth, ciMetric: o.ciMetric, maxReplications: o.maxReplications });
@@ -127,7 +134,8 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--out <dir>', 'merged result directory (default: results/<experiment>)')
     .option('--force', 'replace an existing result directory')
     .option('--quiet', 'print nothing but errors')
-    .action((dirs: string[], o: { out?: string; force?: boolean; quiet?: boolean }) => usage(() => {
+    .action((dirs: string[], o: { out?: string; force?: boolean; quiet?: boolean }) => usage(async () => {
+      const { mergeShards } = await experiments();
       const r = mergeShards(dirs, { out: o.out, force: o.force });
       if (!o.quiet) for (const n of r.notes) err(`note: ${n}`);
       if (!o.quiet) out(`hqsim merge: ${r.shards} shards, ${r.runs} runs\n  results: ${shown(r.dir)} (${r.files.join(', ')})`);
@@ -144,6 +152,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress on stderr')
     .action((file: string, o: { contest: string; runs: number; seed?: number; arm?: string; years?: number; workers?: number; json?: boolean; quiet?: boolean }) => usage(async () => {
+      const { runOdds, defaultWorkers } = await experiments();
       const r = await runOdds(file, { contest: o.contest, runs: o.runs, seed: o.seed, arm: o.arm, years: o.years, workers: o.workers ?? defaultWorkers(), quiet: o.quiet || o.json });
       out(o.json ? JSON.stringify(r, null, 2) : formatOdds(r));
     }));

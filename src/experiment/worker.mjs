@@ -1,6 +1,5 @@
-// Worker-thread entry for sweeps and odds. tsx's loader hooks do not reach worker threads on Node 20,
-// so the TypeScript task module is loaded through tsx's API here.
-import { tsImport } from 'tsx/esm/api';
-
-const mod = await tsImport('./worker.ts', import.meta.url);
-export default mod.runTask;
+// Worker-thread entry for sweeps and odds (Piscina loads it by path): the compiled task module, with source
+// maps on in this thread too, so that a worker's internal error names the .ts lines.
+process.setSourceMapsEnabled(true);
+const { runTask } = await import('./worker.js');
+export default runTask;
