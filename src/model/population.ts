@@ -17,7 +17,7 @@
  * `population` stream (keyed by its id) and from the seats of the organizations generated before it.
  */
 import type { CityDef, OrgDef } from '../scenario/schema.ts';
-import { CITY_TYPES, ORG_KINDS, REGIONS } from '../scenario/schema.ts';
+import { CITY_TYPES, ORG_KINDS, REGIONS } from '../scenario/vocab.ts';
 import { resolveParams, type Params } from './params.ts';
 import { Streams, type Stream } from './rng.ts';
 import { stageWeightsAt } from './world.ts';

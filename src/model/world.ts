@@ -1,6 +1,6 @@
 /** World state: cities and organizations as mutable records, built from a validated scenario. Pure. */
 import type { CityAttribute, CityDef, OrgDef, Offer, Weights } from '../scenario/schema.ts';
-import { CITY_ATTRIBUTES } from '../scenario/schema.ts';
+import { CITY_ATTRIBUTES } from '../scenario/vocab.ts';
 import type { Params } from './params.ts';
 import { emptyAllocation, STOCKS, type Allocation } from './stocks.ts';
 export type { Allocation } from './stocks.ts';

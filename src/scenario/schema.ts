@@ -7,14 +7,8 @@
 import { z } from 'zod';
 import { PARAM_SPECS, isSpec, type ParamSpec } from '../model/params.ts';
 
-export const REGIONS = ['africa', 'asia', 'europe', 'latin_america', 'middle_east', 'north_america', 'oceania'] as const;
-export const CITY_TYPES = ['rising', 'specialized', 'node'] as const;
-export const STRATEGIES = ['fixed', 'rising', 'specialized', 'node', 'adaptive'] as const;
-export const ORG_KINDS = ['un_body', 'treaty_secretariat', 'intergovernmental', 'development_bank', 'eu_agency', 'ngo',
-  'city_network', 'professional_association'] as const;
-export const CITY_ATTRIBUTES = ['safety', 'connectivity', 'officeCost', 'livingCost', 'workforce', 'livability', 'legal',
-  'nationalSupport', 'conference', 'schools', 'openness'] as const;
-export type CityAttribute = (typeof CITY_ATTRIBUTES)[number];
+import { CITY_ATTRIBUTES, CITY_TYPES, ORG_KINDS, REGIONS, STRATEGIES } from './vocab.ts';
+export { CITY_ATTRIBUTES, CITY_TYPES, ORG_KINDS, REGIONS, STRATEGIES, type CityAttribute } from './vocab.ts';
 
 const num = z.number({ error: (iss) => (typeof iss.input === 'number' ? 'must be a finite number' : undefined) })
   .refine(Number.isFinite, { message: 'must be a finite number' });
