@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PARAM_SPECS, isSpec, type ParamSpec } from '../model/params.ts';
+import { leverShareProblems } from '../model/levers.ts';
 
 export const REGIONS = ['africa', 'asia', 'europe', 'latin_america', 'middle_east', 'north_america', 'oceania'] as const;
 export const CITY_TYPES = ['rising', 'specialized', 'node'] as const;
@@ -42,7 +43,12 @@ export const LeversSchema = z.strictObject({
   schoolsMusd: nonneg.optional().describe('yearly investment in international schools, USD m'),
   securityMusd: nonneg.optional().describe('yearly investment in security, USD m'),
   leadershipMusd: z.record(Id, nonneg).optional().describe('yearly investment in issue leadership per domain, USD m'),
+  schoolsShare: share.optional().describe('yearly investment in international schools as a share of the city\'s budget that year (0-1), instead of schoolsMusd'),
+  securityShare: share.optional().describe('yearly investment in security as a share of the city\'s budget that year (0-1), instead of securityMusd'),
+  leadershipShare: z.record(Id, share).optional().describe('yearly investment in issue leadership per domain as a share of the city\'s budget that year (0-1), instead of leadershipMusd'),
   targets: z.array(Id).optional().describe('domains the cash levers apply to (default: all)'),
+}).superRefine((l, ctx) => {
+  for (const p of leverShareProblems(l)) ctx.addIssue({ code: 'custom', path: [p.key], message: p.message });
 });
 export type Levers = z.infer<typeof LeversSchema>;
 
