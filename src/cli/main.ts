@@ -7,6 +7,7 @@ import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
+import { registerDiscoverCommand } from '../discover/cli.ts';
 
 export class UsageError extends Error {}
 
@@ -91,6 +92,7 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (dir: string, o: { quiet?: boolean }) => (await import('../report/index.ts')).reportCli(dir, o, (m) => new UsageError(m), out));
 
   registerSweepCommands(program, UsageError);
+  registerDiscoverCommand(program, UsageError);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
