@@ -73,10 +73,12 @@ export async function main(argv: string[]): Promise<number> {
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
     });
 
-  program.command('schema').description('print the JSON Schema of scenario files (for editor completion and checking)')
-    .action(() => {
-      const schema = z.toJSONSchema(ScenarioFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-      schema.title = 'hqsim scenario';
+  program.command('schema').description('print the JSON Schema of scenario files, or with --experiment of experiment files (*.sweep.yaml), for editor completion and checking')
+    .option('--experiment', 'the schema of experiment files (hqsim sweep) instead of scenarios')
+    .action(async (o: { experiment?: boolean }) => {
+      const source = o.experiment ? (await import('../experiment/file.ts')).ExperimentFileSchema : ScenarioFileSchema;
+      const schema = z.toJSONSchema(source, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      schema.title = o.experiment ? 'hqsim experiment' : 'hqsim scenario';
       out(JSON.stringify(schema, null, 2));
     });
 
