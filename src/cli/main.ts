@@ -3,6 +3,10 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import { loadScenario, runToDirectory, ScenarioError, formatProblem, VERSION, type Summary } from '../index.ts';
+import type { Scenario } from '../scenario/load.ts';
+import type { Problem } from '../scenario/errors.ts';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
@@ -35,6 +39,33 @@ export function humanSummary(s: Summary, dir: string): string {
   return lines.join('\n');
 }
 
+/**
+ * Load a scenario and every arm it declares, collecting every problem in one pass: the base scenario's, then
+ * each arm's own (located at the arm's override, naming the arm). Throws one ScenarioError with all of them.
+ */
+export function validateScenario(file: string): Scenario {
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  const add = (e: unknown) => {
+    if (!(e instanceof ScenarioError)) throw e;
+    for (const p of e.problems) { const k = formatProblem(p); if (!seen.has(k)) { seen.add(k); problems.push(p); } }
+  };
+  let base: Scenario | undefined;
+  try { base = loadScenario(file); } catch (e) { add(e); }
+  const arms = base?.arms ?? armNames(file);
+  for (const arm of arms) { try { loadScenario(file, { arm }); } catch (e) { add(e); } }
+  if (problems.length || !base) throw new ScenarioError(problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0)));
+  return base;
+}
+
+/** Arm names of a scenario file that does not load (to check each arm anyway). */
+function armNames(file: string): string[] {
+  try {
+    const doc = parseYaml(readFileSync(file, 'utf8')) as { arms?: unknown } | null;
+    return doc && doc.arms && typeof doc.arms === 'object' && !Array.isArray(doc.arms) ? Object.keys(doc.arms).sort() : [];
+  } catch { return []; }
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program.name('hqsim').description('Simulate how international organizations choose, keep and move their headquarters, and how cities compete for them.')
@@ -65,11 +96,15 @@ export async function main(argv: string[]): Promise<number> {
       if (o.report) for (const d of dirs) await (await import('../report/index.ts')).reportCli(d, o, (m) => new UsageError(m), out);
     });
 
-  program.command('validate').description('check a scenario file; print every problem with file:line:col and exit 2 if any')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
-    .action((file: string) => {
-      const sc = loadScenario(file);
-      for (const arm of sc.arms) loadScenario(file, { arm });
+  program.command('validate').description('check a scenario file, every arm included (or an experiment file, *.sweep.yaml); print every problem with file:line:col and exit 2 if any')
+    .argument('<file>', 'scenario or experiment file (YAML or JSON)')
+    .action(async (file: string) => {
+      if (/\.sweep\.(ya?ml|json)$/i.test(file)) {
+        const plan = (await import('../experiment/file.ts')).loadExperiment(file);
+        out(`${file}: ok (experiment ${plan.name}: ${plan.points.length} design points x ${plan.arms.length} arm${plan.arms.length === 1 ? '' : 's'}, ${plan.metrics.length} metrics; scenario ${plan.scenario.file})`);
+        return;
+      }
+      const sc = validateScenario(file);
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
     });
 

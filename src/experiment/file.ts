@@ -202,7 +202,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   }
   const { src, raw } = readDocument(text, file, 'an experiment (name:, scenario:, factors:, design:, metrics:, ...)');
   const problems: Problem[] = [];
-  const parsed = ExperimentFileSchema.safeParse(raw);
+  const parsed = ExperimentFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues, EXPERIMENT_KEYS));
   const ex = parsed.data;
   const at = (path: (string | number)[], message: string, key?: string) =>
@@ -273,7 +273,8 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   }
   if (ex.metrics === undefined && ex.outcomes === undefined) at([], 'give the metrics to record: "metrics" (or "outcomes")');
   if (ex.design.type === 'sobol' && 2 * factors.length > 64) at(['factors'], 'a Sobol design supports at most 32 factors');
-  if (problems.length) throw new ScenarioError(problems);
+  // Keep going: arms, factor ends and metrics are checked too, so that one pass reports every problem.
+  if (arms.length === 0) throw new ScenarioError(problems);
 
   // Every arm and both ends of every factor must give a valid scenario; errors point at the experiment entry.
   const trial = (overrides: Record<string, unknown>, arm: PlanArm, where: (string | number)[], what: string) => {
@@ -292,7 +293,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
       if (trial({ [f.path]: v }, arms[0], [...factorWhere[i], 'path'], `${f.path} = ${JSON.stringify(v)} does not give a valid scenario`) === undefined) break;
     }
   });
-  if (problems.length) throw new ScenarioError(problems);
+
 
   // Metrics, checked against a one-year dry run of the first arm (summary shape, city_year columns, contests).
   const probe = armScenarios[0] ?? base;
