@@ -1,7 +1,6 @@
 /** `hqsim discover`: registered by main.ts (see index.ts for what it does). */
 import { InvalidArgumentError, type Command } from 'commander';
-import { stableJson } from '../output/write.ts';
-import { discover, DiscoverError, formatDiscover } from './index.ts';
+import { discover, discoverJson, DiscoverError, formatDiscover } from './index.ts';
 
 type UsageErrorClass = new (message: string) => Error;
 
@@ -37,7 +36,7 @@ export function registerDiscoverCommand(program: Command, UsageError: UsageError
     .action((dir: string, o: { metric: string; above?: number; below?: number; arm?: string; box?: number; peelAlpha?: number; pasteAlpha?: number; massMin?: number; trees?: number; json?: boolean; quiet?: boolean }) => {
       try {
         const r = discover(dir, o);
-        if (o.json) process.stdout.write(stableJson(r));
+        if (o.json) process.stdout.write(discoverJson(r));
         else if (!o.quiet) process.stdout.write(formatDiscover(r, dir) + '\n');
       } catch (e) {
         if (e instanceof DiscoverError) throw new UsageError(e.message);

@@ -183,9 +183,20 @@ export function discover(dir: string, o: DiscoverOptions): DiscoverResult {
   const out = join(dir, 'discover');
   mkdirSync(out, { recursive: true });
   const tmp = join(out, `.${file}.partial-${process.pid}`);
-  writeFileSync(tmp, stableJson(result));
+  writeFileSync(tmp, discoverJson(result));
   renameSync(tmp, join(out, file));
   return result;
+}
+
+/**
+ * The result as stable JSON: numbers rounded like the CSV files (6 decimals), except quasi-p-values, which keep three
+ * significant digits (1e-13 must not become 0).
+ */
+export function discoverJson(r: DiscoverResult): string {
+  const ps = new Map<string, number>();
+  const marked = { ...r, box: { ...r.box, limits: r.box.limits.map((l, i) => { if (l.quasiP === null) return l; const k = `@quasiP${i}`; ps.set(k, l.quasiP); return { ...l, quasiP: k }; }) } };
+  const text = stableJson(marked);
+  return text.replace(/"(@quasiP\d+)"/g, (_m, k: string) => String(Number(ps.get(k)!.toPrecision(3))));
 }
 
 const f3 = (x: number) => x.toFixed(3);

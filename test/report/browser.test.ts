@@ -3,10 +3,10 @@
  * documented format (grid, sobol, morris), and a real `hqsim sweep` of the quickstart experiment, each opened
  * in headless Chromium. Screenshots land in test/artifacts/ (git-ignored).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.ts';
+import { ROOT, runCli } from '../helpers.ts';
 import { checkReport, launch, type Session } from './browser-check.ts';
 import { tempDir, writeSweepFixture } from './fixtures.ts';
 
@@ -54,6 +54,29 @@ describe('report.html in Chromium', () => {
       expect(html).toContain('Table of points');
     });
   }
+
+  it('real sweep with discover: distributions, envelopes, arm differences by level, spending, PRIM box and feature scores', async () => {
+    const exp = join(tmp, 'discover.sweep.yaml');
+    writeFileSync(exp, readFileSync(join(ROOT, 'scenarios/quickstart-discover.sweep.yaml'), 'utf8')
+      .replace('scenario: quickstart.yaml', `scenario: ${JSON.stringify(join(ROOT, 'scenarios/quickstart.yaml'))}`)
+      .replace('points: 100', 'points: 30').replace('replications: 2', 'replications: 1').replace('values: [10, 20, 40]', 'values: [10, 40]'));
+    const dir = join(tmp, 'discover-sweep');
+    const s = await runCli(['sweep', exp, '--out', dir, '--workers', '2', '--quiet']);
+    expect(s.code).toBe(0);
+    const d = await runCli(['discover', dir, '--metric', 'shanghai_orgs', '--above', '3', '--trees', '20', '--quiet']);
+    expect(d.stderr).toBe('');
+    expect(d.code).toBe(0);
+    const r = await runCli(['report', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const key = 'shanghai_orgs-above-3-musd';
+    await expectGoodPage(dir, 'sweep-discover', ['fig-distributions', 'fig-envelopes', 'fig-arms', 'fig-arms-by-bonn_budget',
+      `fig-discover-${key}-trajectory`, `fig-discover-${key}-box`, `fig-discover-${key}-scores`]);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Spending-adjusted comparison (spending: bonn_spend, USD m per run)');
+    // The yearly series is drawn as an envelope, not as one response chart per year.
+    expect(html).not.toContain('id="fig-response-bonn_hosted_2000"');
+  });
 
   it('real sweep: hqsim sweep scenarios/quickstart.sweep.yaml, then hqsim report', async () => {
     const dir = join(tmp, 'quickstart-sweep');
