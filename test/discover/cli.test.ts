@@ -68,7 +68,7 @@ describe('hqsim discover', { timeout: 120_000 }, () => {
     const exp = join(tmp, 'small.sweep.yaml');
     writeFileSync(exp, readFileSync(join(ROOT, 'scenarios/quickstart-discover.sweep.yaml'), 'utf8')
       .replace('scenario: quickstart.yaml', `scenario: ${JSON.stringify(join(ROOT, 'scenarios/quickstart.yaml'))}`)
-      .replace('points: 100', 'points: 30').replace('replications: 2', 'replications: 1').replace('values: [10, 20, 40]', 'values: [10, 40]'));
+      .replace('points: 80', 'points: 30').replace('replications: 2', 'replications: 1'));
     const out = join(tmp, 'small');
     const s = await runCli(['sweep', exp, '--out', out, '--workers', '2', '--quiet']);
     expect(s.code).toBe(0);
