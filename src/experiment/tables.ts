@@ -334,7 +334,7 @@ class ArmTables {
       // and no interval when the outcome difference never varies (its zero spread would make the interval a point).
       const r = m !== this.cost && s.perCost.n >= 2 ? s.perCost.ratio() : null;
       const bounded = r !== null && Number.isFinite(r.lo) && !iv.flags.includes('constant');
-      if (r && Number.isFinite(r.est) && !Number.isFinite(r.lo)) flags.push('ratio_unbounded');
+      if (r && Number.isFinite(r.est) && !Number.isFinite(r.lo) && !iv.flags.includes('constant')) flags.push('ratio_unbounded');
       spend = [s.costX.mean, s.costY.mean, s.perCost.meanB, r ? r.est : null, bounded ? r.lo : null, bounded ? r.hi : null];
     }
     const p = this.plan;
