@@ -12,6 +12,7 @@ import seedrandom from 'seedrandom';
 export interface ForestOptions { trees?: number; minLeaf?: number; maxDepth?: number; mtry?: number; sampleSize?: number; seed: string }
 /** `sampleSize`: rows drawn (with replacement) per tree, at most; large sweeps are subsampled to keep the forest fast. */
 export const FOREST_DEFAULTS = { trees: 100, minLeaf: 5, maxDepth: 24, sampleSize: 4000 };
+if (FOREST_DEFAULTS.sampleSize >= 2 ** 22) throw new Error('sampleSize must stay below 2^22 (sort keys)');
 
 /** A regression tree in flat arrays: internal nodes split on feature < threshold (left) else right. */
 interface Tree { feature: Int32Array; threshold: Float64Array; left: Int32Array; right: Int32Array; value: Float64Array }
@@ -28,7 +29,16 @@ export interface FeatureScores {
 
 type Rng = () => number;
 
-function grow(X: Float64Array[], y: Float64Array, rows: number[], o: { minLeaf: number; maxDepth: number; mtry: number }, rng: Rng): Tree {
+/** Each column as ranks (ties share a rank), so node samples sort as packed integer keys with a native sort. */
+function ranksOf(col: Float64Array): Float64Array {
+  const order = Array.from(col.keys()).sort((a, b) => col[a] - col[b] || a - b);
+  const r = new Float64Array(col.length);
+  for (let q = 1; q < order.length; q++) r[order[q]] = col[order[q]] === col[order[q - 1]] ? r[order[q - 1]] : q;
+  return r;
+}
+const SLOT = 2 ** 22;
+
+function grow(X: Float64Array[], ranks: Float64Array[], y: Float64Array, rows: number[], o: { minLeaf: number; maxDepth: number; mtry: number }, rng: Rng): Tree {
   const feature: number[] = [], threshold: number[] = [], left: number[] = [], right: number[] = [], value: number[] = [];
   const k = X.length;
   const node = (idx: number[], depth: number): number => {
@@ -47,9 +57,14 @@ function grow(X: Float64Array[], y: Float64Array, rows: number[], o: { minLeaf: 
     for (const i of idx) sq += y[i] * y[i];
     const sse = sq - (total * total) / m;
     if (sse <= 1e-12) return id;
+    const keys = new Float64Array(m);
+    const sorted = new Array<number>(m);
     for (let q = 0; q < o.mtry; q++) {
-      const f = order[q], col = X[f];
-      const sorted = idx.slice().sort((a, b) => col[a] - col[b] || a - b);
+      const f = order[q], col = X[f], rank = ranks[f];
+      // Sort the node's rows by the input: key = rank x 2^22 + position in the node (exact in a double).
+      for (let p = 0; p < m; p++) keys[p] = rank[idx[p]] * SLOT + p;
+      keys.sort();
+      for (let p = 0; p < m; p++) sorted[p] = idx[keys[p] % SLOT];
       let ls = 0;
       for (let p = 0; p < m - 1; p++) {
         ls += y[sorted[p]];
@@ -98,6 +113,7 @@ export function featureScores(X: Float64Array[], y: Float64Array, opts: ForestOp
   for (const v of y) variance += (v - mean) ** 2;
   variance /= n;
   const inc = new Float64Array(k);
+  const ranks = X.map(ranksOf);
   const oobSum = new Float64Array(n), oobCount = new Int32Array(n);
   let counted = 0;
   for (let t = 0; t < o.trees; t++) {
@@ -105,7 +121,7 @@ export function featureScores(X: Float64Array[], y: Float64Array, opts: ForestOp
     const size = Math.min(n, o.sampleSize);
     const rows: number[] = new Array(size);
     for (let q = 0; q < size; q++) { const i = Math.floor(rng() * n); rows[q] = i; inBag[i] = 1; }
-    const tree = grow(X, y, rows, o, rng);
+    const tree = grow(X, ranks, y, rows, o, rng);
     const oob: number[] = [];
     for (let i = 0; i < n; i++) if (!inBag[i]) oob.push(i);
     if (oob.length < 2) continue;

@@ -100,12 +100,14 @@ function categoricalPeels(c: Extract<Column, { kind: 'categorical' }>, j: number
   return [...present].sort((a, b) => a - b).map((code) => box.map((x, q) => (q === j ? { kind: 'categorical', allowed: l.allowed.map((v, k) => v && k !== code) } : x)));
 }
 
-function evaluate(cols: Column[], y: Uint8Array, rows: Int32Array, box: Box): Candidate {
+/** The rows of `rows` inside `box`; when `only` is given, the rows are known to satisfy every other column. */
+function evaluate(cols: Column[], y: Uint8Array, rows: Int32Array, box: Box, only = -1): Candidate {
   const kept: number[] = [];
   let cases = 0;
   for (const i of rows) {
     let ok = true;
-    for (let j = 0; j < cols.length && ok; j++) ok = inLimit(cols[j], box[j], i);
+    if (only >= 0) ok = inLimit(cols[only], box[only], i);
+    else for (let j = 0; j < cols.length && ok; j++) ok = inLimit(cols[j], box[j], i);
     if (ok) { kept.push(i); cases += y[i]; }
   }
   return { box, rows: Int32Array.from(kept), cases };
@@ -138,7 +140,7 @@ export function prim(cols: Column[], y: Uint8Array, opts: PrimOptions = {}): Pri
     cols.forEach((c, j) => {
       const peels = c.kind === 'numeric' ? numericPeels(c, j, box, rows, peelAlpha) : categoricalPeels(c, j, box, rows);
       for (const b of peels) {
-        const cand = evaluate(cols, y, rows, b);
+        const cand = evaluate(cols, y, rows, b, j);
         if (cand.rows.length === 0 || cand.rows.length / n < massMin) continue;
         const d = cand.cases / cand.rows.length;
         const bd = best ? best.cases / best.rows.length : -1;
@@ -160,7 +162,7 @@ export function prim(cols: Column[], y: Uint8Array, opts: PrimOptions = {}): Pri
     cols.forEach((c, j) => {
       const others = rowsIn(cols, pbox, n, j);
       for (const b of pastes(c, j, pbox, full, others, need)) {
-        const cand = evaluate(cols, y, others, b);
+        const cand = evaluate(cols, y, others, b, j);
         const d = cand.cases / cand.rows.length, bd = best ? best.cases / best.rows.length : pcases / prows.length;
         if (cand.rows.length > prows.length && d > bd + 1e-12) best = cand;
       }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import seedrandom from 'seedrandom';
-import { ROOT, runCli } from '../helpers.ts';
+import { runCli, smallDiscoverSweep } from '../helpers.ts';
 
 let tmp: string;
 beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'hqsim-discover-')); });
@@ -65,13 +65,7 @@ describe('hqsim discover', { timeout: 120_000 }, () => {
   });
 
   it('runs on a real sweep of the bundled format (uncertainties, levers, outcomes)', async () => {
-    const exp = join(tmp, 'small.sweep.yaml');
-    writeFileSync(exp, readFileSync(join(ROOT, 'scenarios/quickstart-discover.sweep.yaml'), 'utf8')
-      .replace('scenario: quickstart.yaml', `scenario: ${JSON.stringify(join(ROOT, 'scenarios/quickstart.yaml'))}`)
-      .replace('points: 80', 'points: 30').replace('replications: 2', 'replications: 1'));
-    const out = join(tmp, 'small');
-    const s = await runCli(['sweep', exp, '--out', out, '--workers', '2', '--quiet']);
-    expect(s.code).toBe(0);
+    const out = await smallDiscoverSweep(tmp, 'small');
     const r = await runCli(['discover', out, '--metric', 'shanghai_orgs', '--above', '2', '--trees', '20']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

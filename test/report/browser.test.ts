@@ -3,10 +3,10 @@
  * documented format (grid, sobol, morris), and a real `hqsim sweep` of the quickstart experiment, each opened
  * in headless Chromium. Screenshots land in test/artifacts/ (git-ignored).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, runCli } from '../helpers.ts';
+import { runCli, smallDiscoverSweep } from '../helpers.ts';
 import { checkReport, launch, type Session } from './browser-check.ts';
 import { tempDir, writeSweepFixture } from './fixtures.ts';
 
@@ -56,13 +56,7 @@ describe('report.html in Chromium', () => {
   }
 
   it('real sweep with discover: distributions, envelopes, arm differences by level, spending, PRIM box and feature scores', async () => {
-    const exp = join(tmp, 'discover.sweep.yaml');
-    writeFileSync(exp, readFileSync(join(ROOT, 'scenarios/quickstart-discover.sweep.yaml'), 'utf8')
-      .replace('scenario: quickstart.yaml', `scenario: ${JSON.stringify(join(ROOT, 'scenarios/quickstart.yaml'))}`)
-      .replace('points: 80', 'points: 30').replace('replications: 2', 'replications: 1'));
-    const dir = join(tmp, 'discover-sweep');
-    const s = await runCli(['sweep', exp, '--out', dir, '--workers', '2', '--quiet']);
-    expect(s.code).toBe(0);
+    const dir = await smallDiscoverSweep(tmp, 'discover-sweep');
     const d = await runCli(['discover', dir, '--metric', 'shanghai_orgs', '--above', '3', '--trees', '20', '--quiet']);
     expect(d.stderr).toBe('');
     expect(d.code).toBe(0);
