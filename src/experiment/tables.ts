@@ -1,8 +1,10 @@
 /**
  * Final sweep tables, computed from the journal in a fixed order (point, arm in declaration order, replication),
  * streamed point by point: runs.csv/.parquet, points.csv/.parquet, arms.csv, sensitivity.csv, manifest.json.
- * Memory: streaming accumulators (Welford) per arm and metric, plus per-point means when a Sobol or Morris analysis
- * needs them; each point is read twice from the journal (statistics replication by replication, then rows arm by arm).
+ * Memory: streaming accumulators (Welford) per arm and metric (pooled, and per level of each factor with few levels),
+ * plus per-point means when a Sobol or Morris analysis needs them, and the per-point rows of arms.csv (one small row
+ * per point x arm x metric, written after the pooled rows); each point is read twice from the journal (statistics
+ * replication by replication, then rows arm by arm).
  * Every file is written under a temporary name and renamed into place; manifest.json is written last.
  */
 import { closeSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
