@@ -1,6 +1,7 @@
 /** Small in-memory scenarios for tests: plain objects serialised to JSON and loaded like a file. */
 import { execFile } from 'node:child_process';
-import { resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseScenario, type Scenario } from '../src/scenario/load.ts';
 
 export const ROOT = resolve(import.meta.dirname, '..');
@@ -35,4 +36,19 @@ export function runCli(args: string[], opts: { cwd?: string } = {}): Promise<{ c
       res({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * Run a small version of scenarios/quickstart-discover.sweep.yaml (30 LHS points, 1 replication: 120 runs) into
+ * `tmp/<name>`; returns the result directory.
+ */
+export async function smallDiscoverSweep(tmp: string, name: string): Promise<string> {
+  const exp = join(tmp, `${name}.sweep.yaml`);
+  writeFileSync(exp, readFileSync(join(ROOT, 'scenarios/quickstart-discover.sweep.yaml'), 'utf8')
+    .replace('scenario: quickstart.yaml', `scenario: ${JSON.stringify(join(ROOT, 'scenarios/quickstart.yaml'))}`)
+    .replace('points: 80', 'points: 30').replace('replications: 2', 'replications: 1'));
+  const dir = join(tmp, name);
+  const s = await runCli(['sweep', exp, '--out', dir, '--workers', '2', '--quiet']);
+  if (s.code !== 0) throw new Error(`sweep of ${exp} failed (${s.code}): ${s.stderr}`);
+  return dir;
 }

@@ -9,6 +9,7 @@ import type { Summary } from '../model/engine.ts';
 import { OutputExistsError } from '../output/write.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
+import { registerDiscoverCommand } from '../discover/cli.ts';
 
 export class UsageError extends Error {}
 
@@ -67,20 +68,25 @@ export async function main(argv: string[]): Promise<number> {
       if (o.report) for (const d of dirs) await (await import('../report/index.ts')).reportCli(d, o, (m) => new UsageError(m), out);
     });
 
-  program.command('validate').description('check a scenario file; print every problem with file:line:col and exit 2 if any')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
+  program.command('validate').description('check a scenario file, every arm included (or an experiment file, *.sweep.yaml); print every problem with file:line:col and exit 2 if any')
+    .argument('<file>', 'scenario or experiment file (YAML or JSON)')
     .action(async (file: string) => {
-      const { loadScenario } = await import('../scenario/load.ts');
-      const sc = loadScenario(file);
-      for (const arm of sc.arms) loadScenario(file, { arm });
+      if (/\.sweep\.(ya?ml|json)$/i.test(file)) {
+        const plan = (await import('../experiment/file.ts')).loadExperiment(file);
+        out(`${file}: ok (experiment ${plan.name}: ${plan.points.length} design points x ${plan.arms.length} arm${plan.arms.length === 1 ? '' : 's'}, ${plan.metrics.length} metrics; scenario ${plan.scenario.file})`);
+        return;
+      }
+      const sc = (await import('../scenario/validate.ts')).validateScenario(file);
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
     });
 
-  program.command('schema').description('print the JSON Schema of scenario files (for editor completion and checking)')
-    .action(async () => {
-      const [{ z }, { ScenarioFileSchema }] = await Promise.all([import('zod'), import('../scenario/schema.ts')]);
-      const schema = z.toJSONSchema(ScenarioFileSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
-      schema.title = 'hqsim scenario';
+  program.command('schema').description('print the JSON Schema of scenario files, or with --experiment of experiment files (*.sweep.yaml), for editor completion and checking')
+    .option('--experiment', 'the schema of experiment files (hqsim sweep) instead of scenarios')
+    .action(async (o: { experiment?: boolean }) => {
+      const { z } = await import('zod');
+      const source = o.experiment ? (await import('../experiment/file.ts')).ExperimentFileSchema : (await import('../scenario/schema.ts')).ScenarioFileSchema;
+      const schema = z.toJSONSchema(source, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+      schema.title = o.experiment ? 'hqsim experiment' : 'hqsim scenario';
       out(JSON.stringify(schema, null, 2));
     });
 
@@ -124,6 +130,7 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   registerSweepCommands(program, UsageError);
+  registerDiscoverCommand(program, UsageError);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

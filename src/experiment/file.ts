@@ -13,6 +13,7 @@ import { ScenarioError, suggest, type Problem } from '../scenario/errors.ts';
 import { locate, pathString, readDocument, zodProblems } from '../scenario/locate.ts';
 import { simulate, type Summary } from '../model/engine.ts';
 import { cityYearHeader } from '../output/tables.ts';
+import { UNBOUNDED, type MetricScale } from './stats.ts';
 import { fullGrid, latinHypercube, morris, saltelli, type Factor, type Level, type Point } from './design.ts';
 
 // ---------------------------------------------------------------------------
@@ -30,66 +31,91 @@ const FactorSchema = z.strictObject({
   values: z.array(Scalar).min(1).optional().describe('explicit levels, in order'),
   integer: z.boolean().optional().describe('integer-valued range'),
   log: z.boolean().optional().describe('log-scaled range (min > 0)'),
-  levels: z.number().int().min(1).max(1000).optional().describe('grid levels of this range (default: design.levels)'),
-});
+  levels: z.number().int().min(1).max(1000).optional().describe('grid levels of this range (default: design.levels; for levers under an lhs design, 3)'),
+}).describe('an input that varies across design points: exactly one of range or values');
 
 const ArmSchema = z.strictObject({
-  description: z.string().optional(),
+  description: z.string().optional().describe('free text, copied to the manifest'),
   scenarioArm: z.string().optional().describe('an arm declared in the scenario file, applied first'),
   overrides: z.record(z.string(), z.unknown()).optional().describe('path -> value overrides into the scenario'),
-});
+}).describe('a named policy variant, run with the same replication seeds as every other arm');
 
 const DesignSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('grid'), levels: z.number().int().min(1).max(1000).default(3) }),
-  z.strictObject({ type: z.literal('lhs'), points: z.number().int().min(1).max(10_000_000) }),
-  z.strictObject({ type: z.literal('sobol'), n: z.number().int().min(2).max(1 << 24), bootstrap: z.number().int().min(0).max(100_000).default(1000) }),
   z.strictObject({
-    type: z.literal('morris'), trajectories: z.number().int().min(2).max(1_000_000),
-    levels: z.number().int().min(2).max(1000).refine((v) => v % 2 === 0, 'levels must be even').default(4),
-    bootstrap: z.number().int().min(0).max(100_000).default(1000),
+    type: z.literal('grid').describe('full factorial grid'),
+    levels: z.number().int().min(1).max(1000).default(3).describe('levels per range factor'),
   }),
-]);
+  z.strictObject({
+    type: z.literal('lhs').describe('Latin hypercube sample of the uncertainties (levers are crossed with it as a grid)'),
+    points: z.number().int().min(1).max(10_000_000).describe('number of sampled points'),
+  }),
+  z.strictObject({
+    type: z.literal('sobol').describe('Saltelli sampling for Sobol indices'),
+    n: z.number().int().min(2).max(1 << 24).describe('base sample size (a power of two); n x (k + 2) points'),
+    bootstrap: z.number().int().min(0).max(100_000).default(1000).describe('bootstrap resamples for the 95% intervals (0 = none)'),
+  }),
+  z.strictObject({
+    type: z.literal('morris').describe('Morris elementary effects'),
+    trajectories: z.number().int().min(2).max(1_000_000).describe('number of trajectories; trajectories x (k + 1) points'),
+    levels: z.number().int().min(2).max(1000).refine((v) => v % 2 === 0, 'levels must be even').default(4).describe('grid levels (even)'),
+    bootstrap: z.number().int().min(0).max(100_000).default(1000).describe('bootstrap resamples for the mu_star interval (0 = none)'),
+  }),
+]).describe('how design points are chosen');
 
 const AGGREGATES = ['mean', 'sum', 'min', 'max', 'first', 'last'] as const;
 const MetricObject = z.strictObject({
   name: Ident.optional().describe('column name (default derived from the source)'),
   summary: z.string().min(1).optional().describe('a summary.json field, dotted: relocations, concentration.hhiOrgs, byCity.bonn.hostedOrgs'),
   cityYear: z.strictObject({
-    city: z.string().min(1),
+    city: z.string().min(1).describe('city id'),
     column: z.string().min(1).describe('a city_year.csv column, e.g. hosted_orgs, spend_total_musd, orgs_climate'),
     year: z.number().int().optional().describe('one year; without year and aggregate: one metric per simulated year'),
     aggregate: z.enum(AGGREGATES).optional().describe('reduce the series over the years'),
-  }).optional(),
-  contest: z.strictObject({ id: z.string().min(1), city: z.string().min(1) }).optional().describe('1 if the city won the contest, else 0'),
-});
-const MetricSchema = z.preprocess((v) => (typeof v === 'string' ? { summary: v } : v), MetricObject);
+  }).optional().describe('a city_year.csv column of one city'),
+  contest: z.strictObject({
+    id: z.string().min(1).describe('contest id of the scenario'),
+    city: z.string().min(1).describe('city id'),
+  }).optional().describe('1 if the city won the contest, else 0'),
+}).describe('what to record from every run: exactly one of summary, cityYear or contest');
+const MetricSchema = z.union([
+  z.string().min(1).describe('a summary.json field, dotted (short for { summary: ... })'),
+  MetricObject,
+]).transform((v) => (typeof v === 'string' ? { summary: v } : v));
 
 export const ExperimentFileSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'name: letters, digits, _ . - (it names the result directory)'),
-  description: z.string().optional(),
+  $schema: z.string().optional().describe('JSON Schema of this file, for editors (hqsim schema --experiment)'),
+  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'name: letters, digits, _ . - (it names the result directory)').describe('experiment name; names results/<name>/'),
+  description: z.string().optional().describe('free text, copied to the manifest'),
   scenario: z.string().min(1).describe('base scenario file, relative to this file'),
   years: z.number().int().min(1).max(1000).optional().describe('override the scenario\'s number of years'),
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(1).describe('experiment seed: replication seeds and random designs derive from it'),
-  factors: z.array(FactorSchema).default([]),
+  factors: z.array(FactorSchema).default([]).describe('inputs that vary across design points (treated as uncertainties by discover)'),
+  uncertainties: z.array(FactorSchema).optional().describe('EMA Workbench vocabulary: inputs outside the policy maker\'s control, sampled by the design'),
+  levers: z.array(FactorSchema).optional().describe('EMA Workbench vocabulary: policy inputs; every combination of their levels is run at every sampled point of the uncertainties'),
   arms: z.record(Ident, ArmSchema).optional().describe('named policy variants; default one arm "base"'),
   baseline: z.string().optional().describe('arm the others are compared with (default: the first)'),
   design: DesignSchema.default({ type: 'grid', levels: 3 }),
-  replications: z.number().int().min(1).max(1_000_000).default(10),
-  metrics: z.array(MetricSchema).min(1),
+  replications: z.number().int().min(1).max(1_000_000).default(10).describe('runs per design point and arm'),
+  metrics: z.array(MetricSchema).optional().describe('what to record from every run'),
+  outcomes: z.array(MetricSchema).optional().describe('EMA Workbench vocabulary for metrics (both may be given; outcomes follow metrics)'),
+  cost: Ident.optional().describe('the metric (USD m) that measures what an arm spends, for the spending-adjusted comparison in arms.csv (default: the spending of the one city the arms change)'),
   adaptive: z.strictObject({
     metric: z.string().optional().describe('metric whose 95% CI half-width is controlled (default: the first)'),
     ciWidth: z.number().positive().optional().describe('target half-width (the --ci-width flag overrides)'),
     maxReplications: z.number().int().min(2).max(1_000_000).optional().describe('cap (default 10 x replications)'),
-  }).optional(),
-});
+  }).optional().describe('defaults for adaptive replication (--ci-width)'),
+}).describe('an hqsim experiment (*.sweep.yaml): design points x arms x replications of a scenario');
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
 
 // ---------------------------------------------------------------------------
 // Plan
 // ---------------------------------------------------------------------------
 
+/** Role of a factor: declared under `uncertainties` or `levers` (EMA Workbench's vocabulary); absent for `factors`. */
+export type FactorRole = 'uncertainty' | 'lever';
+
 export type PlanFactor = {
-  name: string; path: string;
+  name: string; path: string; role?: FactorRole;
 } & ({ kind: 'range'; min: number; max: number; integer?: boolean; log?: boolean; levels?: number } | { kind: 'values'; values: Level[] });
 
 export interface PlanArm { name: string; description?: string; scenarioArm?: string; overrides: Record<string, unknown> }
@@ -122,6 +148,11 @@ export interface Plan {
   replications: number;
   adaptive: Adaptive | null;
   metrics: MetricSpec[];
+  /**
+   * The metric (USD m) that measures what an arm spends, for arms.csv's spending-adjusted comparison: declared
+   * (`cost:`), or the spending of the one city the arms change (`city`), added as a metric when none measured it.
+   */
+  cost?: { metric: string; city?: string; added?: boolean };
 }
 
 export interface PlanOptions {
@@ -131,7 +162,7 @@ export interface PlanOptions {
   maxReplications?: number;
 }
 
-const RESERVED = new Set(['point', 'arm', 'replication', 'seed', 'baseline', 'metric', 'n', 'mean', 'sd', 'ci_low', 'ci_high']);
+const RESERVED = new Set(['point', 'arm', 'replication', 'seed', 'baseline', 'metric', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'interval', 'flags', 'by', 'level']);
 
 /** The seed of replication r: a hash of the experiment seed and r only (never of the point or arm), 31 bits. */
 export function replicationSeed(seed: number, r: number): number {
@@ -155,7 +186,8 @@ export function planHash(plan: Plan): string {
 
 const EXPERIMENT_KEYS = ['name', 'description', 'scenario', 'years', 'seed', 'factors', 'arms', 'baseline', 'design', 'replications', 'metrics',
   'adaptive', 'path', 'range', 'values', 'integer', 'log', 'levels', 'scenarioArm', 'overrides', 'type', 'points', 'n', 'bootstrap',
-  'trajectories', 'summary', 'cityYear', 'contest', 'city', 'column', 'year', 'aggregate', 'id', 'metric', 'ciWidth', 'maxReplications'];
+  'trajectories', 'summary', 'cityYear', 'contest', 'city', 'column', 'year', 'aggregate', 'id', 'metric', 'ciWidth', 'maxReplications',
+  'uncertainties', 'levers', 'outcomes', 'cost'];
 
 function displayPath(f: string): string {
   const r = relative(process.cwd(), f);
@@ -170,7 +202,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   }
   const { src, raw } = readDocument(text, file, 'an experiment (name:, scenario:, factors:, design:, metrics:, ...)');
   const problems: Problem[] = [];
-  const parsed = ExperimentFileSchema.safeParse(raw);
+  const parsed = ExperimentFileSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues, EXPERIMENT_KEYS));
   const ex = parsed.data;
   const at = (path: (string | number)[], message: string, key?: string) =>
@@ -197,21 +229,32 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     else if (names.has(name)) at(path, `duplicate column name "${name}" (also ${names.get(name)})`);
     else names.set(name, what);
   };
-  ex.factors.forEach((f, i) => {
+  // Where each factor was declared: plain factors first, then uncertainties, then levers (the column order).
+  const declared = [
+    ...ex.factors.map((f, i) => ({ f, where: ['factors', i] as (string | number)[], role: undefined })),
+    ...(ex.uncertainties ?? []).map((f, i) => ({ f, where: ['uncertainties', i] as (string | number)[], role: 'uncertainty' as const })),
+    ...(ex.levers ?? []).map((f, i) => ({ f, where: ['levers', i] as (string | number)[], role: 'lever' as const })),
+  ];
+  const factorWhere: (string | number)[][] = [];
+  for (const { f, where, role } of declared) {
     const name = f.name ?? f.path.replace(/[^A-Za-z0-9_]/g, '_').replace(/^(?=\d)/, '_');
-    claim(name, `factors[${i}]`, ['factors', i, f.name ? 'name' : 'path']);
-    if ((f.range === undefined) === (f.values === undefined)) { at(['factors', i], 'a factor needs exactly one of "range" or "values"'); return; }
+    claim(name, pathString(where), [...where, f.name ? 'name' : 'path']);
+    if ((f.range === undefined) === (f.values === undefined)) { at(where, `${role === 'lever' ? 'a lever' : role === 'uncertainty' ? 'an uncertainty' : 'a factor'} needs exactly one of "range" or "values"`); continue; }
+    const r = role ? { role } : {};
     if (f.range) {
       const [min, max] = f.range;
-      if (!(min < max)) at(['factors', i, 'range'], `range min (${min}) must be below max (${max})`);
-      if (f.log && !(min > 0)) at(['factors', i, 'range'], 'a log range needs min > 0');
-      if (f.integer && (!Number.isInteger(min) || !Number.isInteger(max))) at(['factors', i, 'range'], 'an integer range needs integer bounds');
-      factors.push({ name, path: f.path, kind: 'range', min, max, ...(f.integer ? { integer: true } : {}), ...(f.log ? { log: true } : {}), ...(f.levels ? { levels: f.levels } : {}) });
+      if (!(min < max)) at([...where, 'range'], `range min (${min}) must be below max (${max})`);
+      if (f.log && !(min > 0)) at([...where, 'range'], 'a log range needs min > 0');
+      if (f.integer && (!Number.isInteger(min) || !Number.isInteger(max))) at([...where, 'range'], 'an integer range needs integer bounds');
+      factors.push({ name, path: f.path, ...r, kind: 'range', min, max, ...(f.integer ? { integer: true } : {}), ...(f.log ? { log: true } : {}), ...(f.levels ? { levels: f.levels } : {}) });
     } else {
-      if (f.integer || f.log || f.levels) at(['factors', i], '"integer", "log" and "levels" apply to ranges only');
-      factors.push({ name, path: f.path, kind: 'values', values: f.values! });
+      if (f.integer || f.log || f.levels) at(where, '"integer", "log" and "levels" apply to ranges only');
+      factors.push({ name, path: f.path, ...r, kind: 'values', values: f.values! });
     }
-  });
+    factorWhere.push(where);
+  }
+  const sampled = factors.filter((f) => f.role !== 'lever');
+  const leverFactors = factors.filter((f) => f.role === 'lever');
 
   // Arms.
   const armEntries = Object.entries(ex.arms ?? { base: {} });
@@ -222,11 +265,16 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   const baseline = ex.baseline ?? arms[0]?.name ?? 'base';
   if (!arms.some((a) => a.name === baseline)) at(['baseline'], `no arm "${baseline}"${hint(baseline, arms.map((a) => a.name))}`);
 
-  if (ex.design.type === 'sobol' && factors.length < 1) at(['design'], 'a Sobol design needs at least one factor');
-  if (ex.design.type === 'morris' && factors.length < 1) at(['design'], 'a Morris design needs at least one factor');
-  if (ex.design.type === 'lhs' && factors.length < 1) at(['design'], 'a Latin hypercube needs at least one factor');
+  if (ex.design.type === 'sobol' && sampled.length < 1) at(['design'], 'a Sobol design needs at least one factor (or uncertainty)');
+  if (ex.design.type === 'morris' && sampled.length < 1) at(['design'], 'a Morris design needs at least one factor (or uncertainty)');
+  if (ex.design.type === 'lhs' && sampled.length < 1) at(['design'], 'a Latin hypercube needs at least one factor (or uncertainty) to sample');
+  if ((ex.design.type === 'sobol' || ex.design.type === 'morris') && leverFactors.length) {
+    at(['levers'], `a ${ex.design.type === 'sobol' ? 'Sobol' : 'Morris'} design analyses the sampled inputs only: give the levers as arms, or list them under "uncertainties" to include them in the analysis`);
+  }
+  if (ex.metrics === undefined && ex.outcomes === undefined) at([], 'give the metrics to record: "metrics" (or "outcomes")');
   if (ex.design.type === 'sobol' && 2 * factors.length > 64) at(['factors'], 'a Sobol design supports at most 32 factors');
-  if (problems.length) throw new ScenarioError(problems);
+  // Keep going: arms, factor ends and metrics are checked too, so that one pass reports every problem.
+  if (arms.length === 0) throw new ScenarioError(problems);
 
   // Every arm and both ends of every factor must give a valid scenario; errors point at the experiment entry.
   const trial = (overrides: Record<string, unknown>, arm: PlanArm, where: (string | number)[], what: string) => {
@@ -242,10 +290,10 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   factors.forEach((f, i) => {
     const ends: Level[] = f.kind === 'range' ? [f.min, f.max] : f.values;
     for (const v of ends) {
-      if (trial({ [f.path]: v }, arms[0], ['factors', i, 'path'], `${f.path} = ${JSON.stringify(v)} does not give a valid scenario`) === undefined) break;
+      if (trial({ [f.path]: v }, arms[0], [...factorWhere[i], 'path'], `${f.path} = ${JSON.stringify(v)} does not give a valid scenario`) === undefined) break;
     }
   });
-  if (problems.length) throw new ScenarioError(problems);
+
 
   // Metrics, checked against a one-year dry run of the first arm (summary shape, city_year columns, contests).
   const probe = armScenarios[0] ?? base;
@@ -256,8 +304,10 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   const first = probe.start;
   const last = probe.start + probe.years - 1;
   const metrics: MetricSpec[] = [];
-  ex.metrics.forEach((m, i) => {
-    const where: (string | number)[] = ['metrics', i];
+  const metricEntries = [...(ex.metrics ?? []).map((m, i) => ({ m, where: ['metrics', i] })), ...(ex.outcomes ?? []).map((m, i) => ({ m, where: ['outcomes', i] }))];
+  metricEntries.forEach(({ m, where: w }) => {
+    const where = w as (string | number)[];
+    const i = pathString(where);
     const sources = [m.summary, m.cityYear, m.contest].filter((x) => x !== undefined).length;
     if (sources !== 1) { at(where, 'a metric needs exactly one of "summary", "cityYear" or "contest"'); return; }
     if (m.summary !== undefined) {
@@ -267,7 +317,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
         const o = cur as Record<string, unknown> | null;
         if (!o || typeof o !== 'object' || Array.isArray(o) || !(path[k] in o)) {
           const options = o && typeof o === 'object' && !Array.isArray(o) ? Object.keys(o) : [];
-          at([...where, ...(typeof ex.metrics[i] === 'object' ? ['summary'] : [])], `no summary field "${path.slice(0, k + 1).join('.')}"${hint(path[k], options)}${options.length && options.length <= 12 ? `; fields here: ${options.join(', ')}` : ''}`);
+          at([...where, 'summary'], `no summary field "${path.slice(0, k + 1).join('.')}"${hint(path[k], options)}${options.length && options.length <= 12 ? `; fields here: ${options.join(', ')}` : ''}`);
           cur = undefined;
           break;
         }
@@ -276,7 +326,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
       if (cur !== undefined && typeof cur !== 'number' && cur !== null) { at(where, `summary field "${m.summary}" is not a number`); return; }
       if (cur === undefined) return;
       const name = m.name ?? m.summary.replace(/[^A-Za-z0-9_]/g, '_');
-      claim(name, `metrics[${i}]`, where);
+      claim(name, i, where);
       metrics.push({ name, kind: 'summary', path });
     } else if (m.cityYear) {
       const cy = m.cityYear;
@@ -287,12 +337,12 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
       const stem = m.name ?? `${cy.city}_${cy.column}`;
       if (cy.year === undefined && !cy.aggregate) {
         for (let y = first; y <= last; y++) {
-          claim(`${stem}_${y}`, `metrics[${i}]`, where);
+          claim(`${stem}_${y}`, i, where);
           metrics.push({ name: `${stem}_${y}`, kind: 'cityYear', city: cy.city, column: cy.column, year: y });
         }
       } else {
         const name = m.name ?? `${stem}_${cy.year ?? cy.aggregate}`;
-        claim(name, `metrics[${i}]`, where);
+        claim(name, i, where);
         metrics.push({ name, kind: 'cityYear', city: cy.city, column: cy.column, ...(cy.year !== undefined ? { year: cy.year } : { aggregate: cy.aggregate }) });
       }
     } else if (m.contest) {
@@ -300,11 +350,37 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
       if (!contestIds.includes(c.id)) { at([...where, 'contest', 'id'], `unknown contest "${c.id}"${hint(c.id, contestIds)}`); return; }
       if (!cityIds.includes(c.city)) { at([...where, 'contest', 'city'], `unknown city "${c.city}"${hint(c.city, cityIds)}`); return; }
       const name = m.name ?? `${c.id}_${c.city}`;
-      claim(name, `metrics[${i}]`, where);
+      claim(name, i, where);
       metrics.push({ name, kind: 'contest', contest: c.id, city: c.city });
     }
   });
   if (problems.length) throw new ScenarioError(problems);
+
+  // Spending: the declared cost metric, else the spending of the one city the arms change.
+  let cost: Plan['cost'];
+  if (ex.cost !== undefined) {
+    if (metrics.some((m) => m.name === ex.cost)) cost = { metric: ex.cost };
+    else { at(['cost'], `no metric "${ex.cost}"${hint(ex.cost, metrics.map((m) => m.name))}`); throw new ScenarioError(problems); }
+  } else if (arms.length >= 2) {
+    const touched = new Set<string>();
+    for (const sc of armScenarios) for (const key of Object.keys(sc?.overrides ?? {})) {
+      const parts = key.split('.');
+      if (parts[0] === 'cities') touched.add(parts[1] ?? '*');
+    }
+    const city = touched.size === 1 ? [...touched][0] : undefined;
+    if (city !== undefined && cityIds.includes(city)) {
+      const found = metrics.find((m) => (m.kind === 'summary' && m.path.join('.') === `byCity.${city}.spendMusd`)
+        || (m.kind === 'cityYear' && m.city === city && m.column === 'spend_total_musd' && m.aggregate === 'sum'));
+      if (found) cost = { metric: found.name, city };
+      else {
+        let name = `${city}_spend_musd`;
+        for (let k = 2; names.has(name) || RESERVED.has(name); k++) name = `${city}_spend_musd_${k}`;
+        names.set(name, 'cost');
+        metrics.push({ name, kind: 'summary', path: ['byCity', city, 'spendMusd'] });
+        cost = { metric: name, city, added: true };
+      }
+    }
+  }
 
   // Adaptive replication.
   let adaptive: Adaptive | null = null;
@@ -322,9 +398,10 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   }
 
   // Design.
-  const designFactors: Factor[] = factors.map((f) => (f.kind === 'range'
+  const asDesign = (list: PlanFactor[]): Factor[] => list.map((f) => (f.kind === 'range'
     ? { name: f.name, kind: 'range', min: f.min, max: f.max, integer: f.integer, log: f.log }
     : { name: f.name, kind: 'values', values: f.values }));
+  const designFactors = asDesign(sampled);
   const rng = seedrandom.alea(`hqsim-design/${ex.seed}`) as () => number;
   let points: Point[];
   let sobol: Plan['sobol'];
@@ -335,9 +412,16 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   if (d.type === 'grid') {
     const levels: Record<string, number> = {};
     for (const f of factors) levels[f.name] = f.kind === 'range' ? f.levels ?? d.levels : 1;
-    points = fullGrid(designFactors, levels);
+    points = fullGrid(asDesign(factors), levels);
   } else if (d.type === 'lhs') {
     points = latinHypercube(designFactors, d.points, rng);
+    // Levers: every combination of their levels at every sampled point (EMA Workbench's policies x scenarios).
+    if (leverFactors.length) {
+      const levels: Record<string, number> = {};
+      for (const f of leverFactors) levels[f.name] = f.kind === 'range' ? f.levels ?? 3 : 1;
+      const combos = fullGrid(asDesign(leverFactors), levels);
+      points = points.flatMap((u) => combos.map((l) => ({ ...u, ...l })));
+    }
   } else if (d.type === 'sobol') {
     const s = saltelli(designFactors, d.n);
     points = s.points;
@@ -370,6 +454,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     replications: ex.replications,
     adaptive,
     metrics,
+    ...(cost ? { cost } : {}),
   };
 }
 
@@ -383,6 +468,30 @@ function hint(word: string, options: Iterable<string>): string {
 
 function formatShort(p: Problem): string {
   return `${p.path || p.file}: ${p.message}`;
+}
+
+const SHARE_SUMMARY = new Set(['hhiOrgs', 'hhiStaff', 'top5ShareOrgs']);
+const COUNT_SUMMARY = new Set(['relocations', 'foundings', 'reviews', 'vetoes', 'contests', 'cities', 'organizations']);
+const SHARE_COLUMN = /^(level_free_offices|level_tax_exemption|stock_.*|leadership_.*)$/;
+const AMOUNT_COLUMN = /^(hosted_.*|budget_.*|spend_.*|level_subsidy_musd|level_grant_musd_per_staff|orgs_.*|staff_.*)$/;
+
+/**
+ * What is known of a metric's values before any run, for honest intervals: contests are 0/1; counts, staff and
+ * money are never negative; concentration indices, lever levels and stocks lie in [0, 1] (their sums only
+ * above 0). Fields not listed here are taken as unbounded.
+ */
+export function metricScale(m: MetricSpec): MetricScale {
+  if (m.kind === 'contest') return { binary: true, lo: 0, hi: 1 };
+  if (m.kind === 'summary') {
+    const [head, ...rest] = m.path;
+    if (head === 'concentration' && SHARE_SUMMARY.has(rest[0])) return { binary: false, lo: 0, hi: 1 };
+    if (head === 'byCity' && rest.length === 2) return { binary: false, lo: 0, hi: Infinity };
+    if (rest.length === 0 && COUNT_SUMMARY.has(head)) return { binary: false, lo: 0, hi: Infinity };
+    return UNBOUNDED;
+  }
+  if (SHARE_COLUMN.test(m.column)) return { binary: false, lo: 0, hi: m.aggregate === 'sum' ? Infinity : 1 };
+  if (AMOUNT_COLUMN.test(m.column)) return { binary: false, lo: 0, hi: Infinity };
+  return UNBOUNDED;
 }
 
 /** Overrides for one design point of one arm (the arm's, then the factors'). */

@@ -481,3 +481,189 @@ export class PairedRunningStats {
     return { ...this.diff.summary(level), meanX: this.x.mean, meanY: this.y.mean };
   }
 }
+
+// ---------------------------------------------------------------------------
+// Intervals for 0/1 outcomes, bounded means and ratios
+// ---------------------------------------------------------------------------
+
+/** A difference (or ratio) with its interval; `lo`/`hi` are NaN when undefined, ±Infinity when unbounded. */
+export interface Interval { est: number; lo: number; hi: number }
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * Newcombe's hybrid score interval for the difference p1 - p2 of two independent proportions k1/n1 and k2/n2
+ * (Newcombe 1998, Statistics in Medicine 17:873-890, method 10): the Wilson limits of each proportion combined
+ * by the square-and-add rule. Always inside [-1, 1].
+ */
+export function newcombeUnpaired(k1: number, n1: number, k2: number, n2: number, z = Z95): Interval {
+  if (n1 === 0 || n2 === 0) return { est: NaN, lo: NaN, hi: NaN };
+  const a = wilson(k1, n1, z), b = wilson(k2, n2, z);
+  const d = a.p - b.p;
+  const lo = d - Math.sqrt((a.p - a.lo) ** 2 + (b.hi - b.p) ** 2);
+  const hi = d + Math.sqrt((a.hi - a.p) ** 2 + (b.p - b.lo) ** 2);
+  return { est: d, lo: clamp(lo, -1, 1), hi: clamp(hi, -1, 1) };
+}
+
+/**
+ * Newcombe's hybrid score interval for the difference of two proportions measured on the same units (paired
+ * 0/1 outcomes; Newcombe 1998, Statistics in Medicine 17:2635-2650, method 10). Counts of the 2x2 table:
+ * `both` (x = 1, y = 1), `onlyX` (x = 1, y = 0), `onlyY` (x = 0, y = 1), `neither`. Estimate (onlyX - onlyY)/n;
+ * the Wilson limits of the two marginal proportions are combined with the phi correlation of the pairs.
+ */
+export function newcombePaired(both: number, onlyX: number, onlyY: number, neither: number, z = Z95): Interval {
+  const n = both + onlyX + onlyY + neither;
+  if (n === 0) return { est: NaN, lo: NaN, hi: NaN };
+  const x = wilson(both + onlyX, n, z), y = wilson(both + onlyY, n, z);
+  const d = (onlyX - onlyY) / n;
+  const den = (both + onlyX) * (onlyY + neither) * (both + onlyY) * (onlyX + neither);
+  const phi = den > 0 ? (both * neither - onlyX * onlyY) / Math.sqrt(den) : 0;
+  const dl = (x.p - x.lo) ** 2 - 2 * phi * (x.p - x.lo) * (y.hi - y.p) + (y.hi - y.p) ** 2;
+  const du = (x.hi - x.p) ** 2 - 2 * phi * (x.hi - x.p) * (y.p - y.lo) + (y.p - y.lo) ** 2;
+  return { est: d, lo: clamp(d - Math.sqrt(Math.max(0, dl)), -1, 1), hi: clamp(d + Math.sqrt(Math.max(0, du)), -1, 1) };
+}
+
+/**
+ * Fieller's (1954) interval for the ratio of two means, mean(a)/mean(b), from n paired observations with sample
+ * variances va, vb and covariance cab (n - 1 denominators) and a Student-t critical value on n - 1 degrees of
+ * freedom. Bounded only when mean(b) is clearly non-zero; otherwise lo = -Infinity and hi = Infinity (the data
+ * cannot bound the ratio).
+ */
+export function fiellerRatio(ma: number, mb: number, va: number, vb: number, cab: number, n: number, level = 0.95): Interval {
+  const est = mb !== 0 ? ma / mb : NaN;
+  if (!(n >= 2) || !Number.isFinite(va) || !Number.isFinite(vb)) return { est, lo: NaN, hi: NaN };
+  const t2 = tCritical(n - 1, level) ** 2;
+  const saa = va / n, sbb = vb / n, sab = cab / n;
+  // (ma - r mb)^2 = t^2 (saa - 2 r sab + r^2 sbb): A r^2 + B r + C = 0 with A > 0 for a bounded interval.
+  const A = mb * mb - t2 * sbb;
+  const B = -2 * (ma * mb - t2 * sab);
+  const C = ma * ma - t2 * saa;
+  const disc = B * B - 4 * A * C;
+  if (!(A > 0) || !(disc >= 0)) return { est, lo: -Infinity, hi: Infinity };
+  const s = Math.sqrt(disc);
+  return { est, lo: (-B - s) / (2 * A), hi: (-B + s) / (2 * A) };
+}
+
+/**
+ * Streaming accumulator for pairs (a_i, b_i): Welford means, variances and co-moment (covariance), mergeable.
+ * Used for differences in an outcome against differences in spending (cost-effectiveness ratios).
+ */
+export class CoRunningStats {
+  n = 0;
+  private ma = 0;
+  private mb = 0;
+  private saa = 0;
+  private sbb = 0;
+  private sab = 0;
+  push(a: number, b: number): this {
+    this.n += 1;
+    const da = a - this.ma, db = b - this.mb;
+    this.ma += da / this.n;
+    this.mb += db / this.n;
+    this.saa += da * (a - this.ma);
+    this.sbb += db * (b - this.mb);
+    this.sab += da * (b - this.mb);
+    return this;
+  }
+  get meanA(): number { return this.n ? this.ma : NaN; }
+  get meanB(): number { return this.n ? this.mb : NaN; }
+  get varA(): number { return this.n > 1 ? Math.max(0, this.saa) / (this.n - 1) : NaN; }
+  get varB(): number { return this.n > 1 ? Math.max(0, this.sbb) / (this.n - 1) : NaN; }
+  get cov(): number { return this.n > 1 ? this.sab / (this.n - 1) : NaN; }
+  /** Fieller interval for mean(a) / mean(b). */
+  ratio(level = 0.95): Interval { return fiellerRatio(this.meanA, this.meanB, this.varA, this.varB, this.cov, this.n, level); }
+}
+
+/**
+ * What is known of a metric's values before any run: 0/1 (a contest won or not), or bounds of its range
+ * (counts and money are never negative, shares lie in [0, 1]).
+ */
+export interface MetricScale { binary: boolean; lo: number; hi: number }
+export const UNBOUNDED: MetricScale = { binary: false, lo: -Infinity, hi: Infinity };
+
+/** Fewer replications than this make a Student-t interval of a count or amount unreliable: flagged `few`. */
+export const MIN_REPLICATIONS = 10;
+
+/** An interval of a metric's mean with the method that gave it and warnings about it. */
+export interface MeanInterval {
+  n: number; mean: number; sd: number; lo: number; hi: number;
+  /**
+   * `wilson` (a 0/1 metric's mean), `newcombe` (a paired difference of a 0/1 metric), `t` (Student-t, cut to the
+   * metric's possible range), or '' (no interval: n < 2, or a constant sample).
+   */
+  method: 'wilson' | 'newcombe' | 't' | '';
+  /** `constant`: every value the same (the metric never varied); `few`: a t interval from fewer than MIN_REPLICATIONS values. */
+  flags: string[];
+}
+
+/**
+ * The honest interval of a mean: Wilson for a 0/1 metric (k successes of n); otherwise the Student-t interval cut
+ * to the metric's known range (a mean of non-negative counts cannot be negative), left empty when every value
+ * is the same (a zero standard deviation says nothing about the spread of the mean), and flagged when it rests
+ * on fewer than MIN_REPLICATIONS values.
+ */
+export function meanInterval(s: RunningStats, scale: MetricScale, level = 0.95): MeanInterval {
+  const n = s.n, mean = s.mean, sd = s.sd;
+  const constant = n >= 2 && s.min === s.max;
+  const flags = constant ? ['constant'] : [];
+  if (n === 0) return { n, mean: NaN, sd: NaN, lo: NaN, hi: NaN, method: '', flags };
+  if (scale.binary) {
+    const k = Math.round(mean * n);
+    const w = wilson(k, n, normalQuantile((1 + level) / 2));
+    return { n, mean, sd, lo: w.lo, hi: w.hi, method: 'wilson', flags };
+  }
+  if (n < 2 || constant) return { n, mean, sd, lo: NaN, hi: NaN, method: '', flags };
+  const t = s.summary(level);
+  if (n < MIN_REPLICATIONS) flags.push('few');
+  return { n, mean, sd, lo: clamp(t.lo, scale.lo, scale.hi), hi: clamp(t.hi, scale.lo, scale.hi), method: 't', flags };
+}
+
+/**
+ * Paired arm-versus-baseline accumulator for one metric (common random numbers: the same replication seed in
+ * both), with the arms' spending when known: differences, the 2x2 table of a 0/1 metric, and the outcome
+ * difference against the spending difference.
+ */
+export class ArmPairStats {
+  readonly diff = new RunningStats();
+  readonly x = new RunningStats();
+  readonly y = new RunningStats();
+  /** 2x2 table of a 0/1 metric: [both, only the arm, only the baseline, neither]. */
+  readonly table = [0, 0, 0, 0];
+  /** Spending of the arm and of the baseline in the pairs that have both. */
+  readonly costX = new RunningStats();
+  readonly costY = new RunningStats();
+  /** (outcome difference, spending difference) per pair. */
+  readonly perCost = new CoRunningStats();
+
+  push(x: number, y: number, cx: number | null, cy: number | null): this {
+    this.diff.push(x - y);
+    this.x.push(x);
+    this.y.push(y);
+    this.table[x >= 0.5 ? (y >= 0.5 ? 0 : 1) : y >= 0.5 ? 2 : 3]++;
+    if (cx !== null && cy !== null && Number.isFinite(cx) && Number.isFinite(cy)) {
+      this.costX.push(cx);
+      this.costY.push(cy);
+      this.perCost.push(x - y, cx - cy);
+    }
+    return this;
+  }
+
+  /** Mean difference with Newcombe's paired interval (0/1 metric) or the paired-t interval cut to the possible range. */
+  interval(scale: MetricScale, level = 0.95): MeanInterval {
+    const d = this.diff;
+    const n = d.n;
+    const constant = n >= 2 && d.min === d.max;
+    const flags = constant ? ['constant'] : [];
+    if (n === 0) return { n, mean: NaN, sd: NaN, lo: NaN, hi: NaN, method: '', flags };
+    if (scale.binary) {
+      const [a, b, c, e] = this.table;
+      const iv = newcombePaired(a, b, c, e, normalQuantile((1 + level) / 2));
+      return { n, mean: d.mean, sd: d.sd, lo: iv.lo, hi: iv.hi, method: 'newcombe', flags };
+    }
+    if (n < 2 || constant) return { n, mean: d.mean, sd: d.sd, lo: NaN, hi: NaN, method: '', flags };
+    const t = d.summary(level);
+    if (n < MIN_REPLICATIONS) flags.push('few');
+    const span = scale.hi - scale.lo;
+    return { n, mean: d.mean, sd: d.sd, lo: clamp(t.lo, -span, span), hi: clamp(t.hi, -span, span), method: 't', flags };
+  }
+}

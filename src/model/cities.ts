@@ -7,6 +7,7 @@ import type { Levers, Offer, Weights } from '../scenario/schema.ts';
 import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import { effective, leadershipOf, offerTerms, safetyOf, type Evaluation } from './scoring.ts';
 import { GROUPS, relatedIndex, STOCK_ATTRIBUTE, STOCK_LEVER, STOCKS, stockStep, throughPipe, type Group } from './stocks.ts';
+import { resolveLevers } from './levers.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
 
@@ -94,7 +95,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     leadership.fill(0);
     c.targets.fill(1);
     if (c.def.strategy === 'fixed') {
-      const l = leversForYear(c, w.year);
+      const l = resolveLevers(leversForYear(c, w.year), B);
       if (l.targets) { c.targets.fill(0); for (const d of l.targets) { const k = w.domainIndex.get(d); if (k !== undefined) c.targets[k] = 1; } }
       levels = makeTerms(l.freeOffices ?? 0, l.operatingSubsidyMusd ?? 0, l.taxExemption ?? 0, l.relocationGrantMusdPerStaff ?? 0);
       for (let s = 0; s < STOCKS.length; s++) invest[s] = l[STOCK_LEVER[STOCKS[s]]] ?? 0;

@@ -295,7 +295,7 @@ export function responsePanel(o: { data: Datum[]; xTitle: string; yTitle: string
 /** Several panels side by side (wrapping) under one title. */
 export function concatPanels(o: { title: ChartTitle; panels: object[]; columns: number }): TopLevelSpec {
   return { $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: title(o.title), concat: o.panels, columns: o.columns,
-    resolve: { scale: { color: 'shared' } } } as TopLevelSpec;
+    resolve: { scale: { color: 'shared', xOffset: 'independent' } } } as TopLevelSpec;
 }
 
 /** Mean differences with their confidence intervals against zero, one row per arm, one panel per metric. */
@@ -346,4 +346,96 @@ export function tornado(o: { title: ChartTitle; data: Datum[]; metrics: string[]
     // A fixed domain (Sobol shares, 0-1) is shared; otherwise each metric keeps its own units and scale.
     resolve: { scale: { y: 'independent', x: o.xDomain ? 'shared' : 'independent' } },
   } as TopLevelSpec;
+}
+
+const armColour = (arms: string[], legend = true) => ({ field: 'arm', type: 'nominal', title: 'arm', scale: { domain: arms, range: OKABE_ITO.slice(0, Math.max(1, arms.length)) }, legend: legend && arms.length > 1 ? { symbolOpacity: 1 } : null });
+
+/** A histogram panel: share of runs per bin (ordered labels), bars side by side per arm. */
+export function histogramPanel(o: { data: Datum[]; bins: string[]; arms: string[]; title: string; xTitle: string; width?: number; height?: number }) {
+  return {
+    title: { text: o.title, fontSize: 12, fontWeight: 600 }, width: o.width ?? 230, height: o.height ?? 140, data: { values: o.data },
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'bin', type: 'ordinal', title: o.xTitle, sort: o.bins, scale: { domain: o.bins }, axis: { labelAngle: o.bins.some((b) => b.length > 4) ? -40 : 0, labelLimit: 90 } },
+      xOffset: o.arms.length > 1 ? { field: 'arm', type: 'nominal', sort: o.arms, scale: { domain: o.arms } } : undefined,
+      y: { field: 'share', type: 'quantitative', title: 'share of runs', axis: { format: '.0%' } },
+      color: armColour(o.arms),
+    },
+  };
+}
+
+/** Envelope of a yearly series: min-max and 10-90% bands and the median line, per arm. */
+export function envelopePanel(o: { data: Datum[]; arms: string[]; title: string; yTitle: string; width?: number; height?: number }) {
+  const x = { field: 'year', type: 'quantitative', title: 'year', axis: { format: 'd', tickMinStep: 1 }, scale: { zero: false, nice: false } };
+  const colour = armColour(o.arms);
+  return {
+    title: { text: o.title, fontSize: 12, fontWeight: 600 }, width: o.width ?? 300, height: o.height ?? 170, data: { values: o.data },
+    layer: [
+      { mark: { type: 'area', opacity: 0.12 }, encoding: { x, y: { field: 'min', type: 'quantitative', title: o.yTitle }, y2: { field: 'max' }, color: colour } },
+      { mark: { type: 'area', opacity: 0.28 }, encoding: { x, y: { field: 'p10', type: 'quantitative' }, y2: { field: 'p90' }, color: colour } },
+      { mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { field: 'median', type: 'quantitative' }, color: colour } },
+    ],
+  };
+}
+
+/** PRIM's peeling trajectory: density against coverage per box, the chosen box marked. */
+export function primTrajectory(o: { title: ChartTitle; data: Datum[] }): TopLevelSpec {
+  const x = { field: 'coverage', type: 'quantitative', title: 'coverage (share of the cases inside the box)', scale: { domain: [0, 1] } };
+  const y = { field: 'density', type: 'quantitative', title: 'density (share of the box that are cases)', scale: { domain: [0, 1] } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: title(o.title), width: 420, height: 280, data: { values: o.data },
+    layer: [
+      { mark: { type: 'line', color: '#9a9a9a', strokeWidth: 1 }, encoding: { x, y, order: { field: 'box' } } },
+      { mark: { type: 'point', filled: true, size: 40 }, encoding: { x, y,
+        color: { field: 'restricted', type: 'ordinal', title: 'inputs restricted', scale: { scheme: 'viridis' } } } },
+      { transform: [{ filter: 'datum.chosen' }], mark: { type: 'point', shape: 'diamond', size: 220, filled: false, strokeWidth: 2.5, color: '#D55E00' }, encoding: { x, y } },
+      { transform: [{ filter: 'datum.chosen' }], mark: { type: 'text', dx: 10, dy: -10, align: 'left', fontSize: 11, fontWeight: 600, color: '#D55E00' },
+        encoding: { x, y, text: { field: 'label' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** The limits of a PRIM box on each restricted input, as a share of its sampled range, with labels. */
+export function primLimits(o: { title: ChartTitle; data: Datum[]; inputs: string[] }): TopLevelSpec {
+  const y = { field: 'input', type: 'nominal', title: null, sort: o.inputs, axis: { labelLimit: 200 } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: title(o.title), width: 420, height: { step: 34 }, data: { values: o.data },
+    encoding: { y },
+    layer: [
+      { mark: { type: 'rule', color: '#d0d0d0', strokeWidth: 8 }, encoding: { x: { datum: 0, type: 'quantitative', scale: { domain: [0, 1] }, title: 'share of the sampled range (0 = lowest, 1 = highest value)' }, x2: { datum: 1 } } },
+      { mark: { type: 'rule', color: '#0072B2', strokeWidth: 8 }, encoding: { x: { field: 'from', type: 'quantitative', title: 'share of the sampled range (0 = lowest, 1 = highest value)' }, x2: { field: 'to' } } },
+      { mark: { type: 'text', align: 'left', dy: -13, fontSize: 11 }, encoding: { x: { datum: 0, type: 'quantitative' }, text: { field: 'label' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Feature scores as a heat map: metrics x inputs, the importance written in each cell. */
+export function featureHeatmap(o: { title: ChartTitle; data: Datum[]; metrics: string[]; inputs: string[] }): TopLevelSpec {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json', title: title(o.title),
+    width: Math.max(160, 90 * o.inputs.length), height: Math.max(40, 26 * o.metrics.length), data: { values: o.data },
+    encoding: {
+      x: { field: 'input', type: 'nominal', title: 'input', sort: o.inputs, axis: { orient: 'top', labelAngle: -30, labelLimit: 160 } },
+      y: { field: 'metric', type: 'nominal', title: null, sort: o.metrics, axis: { labelLimit: 200 } },
+    },
+    layer: [
+      { mark: { type: 'rect', stroke: 'white' }, encoding: { color: { field: 'importance', type: 'quantitative', title: 'importance', scale: { scheme: 'blues', domainMin: 0 } } } },
+      { mark: { type: 'text', fontSize: 11 }, encoding: { text: { field: 'importance', type: 'quantitative', format: '.2f' },
+        color: { condition: { test: 'datum.importance > 0.5', value: 'white' }, value: '#111' } } },
+    ],
+  } as TopLevelSpec;
+}
+
+/** Arm differences at each level of a factor: points with 95% intervals, one panel per metric. */
+export function levelDiffPanel(o: { data: Datum[]; levels: string[]; arms: string[]; title: string; xTitle: string; yTitle: string }) {
+  const x = { field: 'level', type: 'ordinal', title: o.xTitle, sort: o.levels, axis: { labelAngle: 0 } };
+  const colour = armColour(o.arms);
+  return {
+    title: { text: o.title, fontSize: 12, fontWeight: 600 }, width: 220, height: 150, data: { values: o.data },
+    layer: [
+      { mark: { type: 'rule', color: '#888', strokeDash: [3, 3] }, encoding: { y: { datum: 0 } } },
+      { mark: { type: 'rule', strokeWidth: 2 }, encoding: { x, xOffset: o.arms.length > 1 ? { field: 'arm' } : undefined, y: { field: 'lo', type: 'quantitative', title: o.yTitle }, y2: { field: 'hi' }, color: colour } },
+      { mark: { type: 'point', filled: true, size: 45 }, encoding: { x, xOffset: o.arms.length > 1 ? { field: 'arm' } : undefined, y: { field: 'mean', type: 'quantitative' }, color: colour } },
+    ],
+  };
 }

@@ -3,7 +3,7 @@
  * Problems are returned as values naming the file and what is wrong; the CLI prints them and exits 2.
  */
 import { TERM_COLS } from '../output/tables.ts';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseCsv } from '../scenario/csv.ts';
 
@@ -203,8 +203,22 @@ export interface SweepManifest {
 
 export type Value = string | number | null;
 export interface RunsRow { point: number; arm: string; replication: number | null; seed: number | null; factors: Record<string, Value>; metrics: Record<string, number | null> }
-export interface PointRow { point: number; arm: string; factors: Record<string, Value>; metric: string; n: number; mean: number | null; sd: number | null; ci_low: number | null; ci_high: number | null }
-export interface ArmRow { arm: string; baseline: string; metric: string; n: number; mean_diff: number | null; sd_diff: number | null; ci_low: number | null; ci_high: number | null }
+export interface PointRow { point: number; arm: string; factors: Record<string, Value>; metric: string; n: number; mean: number | null; sd: number | null; ci_low: number | null; ci_high: number | null; flags: string }
+/** A row of arms.csv; `by` is "all" (pooled), a factor name (per level) or "point" (per design point). */
+export interface ArmRow {
+  arm: string; baseline: string; metric: string; by: string; level: string; n: number; mean_diff: number | null; sd_diff: number | null; ci_low: number | null; ci_high: number | null;
+  interval: string; flags: string; arm_spend_musd: number | null; baseline_spend_musd: number | null; spend_diff_musd: number | null;
+  diff_per_musd: number | null; per_musd_ci_low: number | null; per_musd_ci_high: number | null;
+}
+/** A discovery written by hqsim discover (discover/*.json), as far as the report reads it. */
+export interface DiscoverData {
+  file: string; arm: string; metric: string; case: { above?: number; below?: number }; rows: number; cases: number; chosen: number; choice: string;
+  trajectory: { box: number; coverage: number; density: number; mass: number; restricted: number; pasted?: boolean }[];
+  box: { n: number; cases: number; coverage: number; density: number; limits: ({ factor: string; kind: 'range'; lo: number; hi: number; min: number; max: number; quasiP: number | null }
+    | { factor: string; kind: 'values'; values: string[]; all: string[]; quasiP: number | null })[]; unrestricted: string[] };
+  scores: { metric: string; oobR2: number; inputs: { factor: string; importance: number; share: number }[] }[];
+  options: { trees: number };
+}
 export interface SensRow { method: string; arm: string; metric: string; factor: string; index: string; value: number | null; ci_low: number | null; ci_high: number | null }
 
 export interface SweepData {
@@ -215,6 +229,7 @@ export interface SweepData {
   points: PointRow[];
   arms: ArmRow[];
   sensitivity: SensRow[];
+  discover: DiscoverData[];
 }
 
 const nameOf = (v: unknown): string | null => (typeof v === 'string' ? v : v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : null);
@@ -261,6 +276,7 @@ function loadSweepData(dir: string, manifest: Record<string, unknown>): SweepDat
   const points: PointRow[] = pts.rows.map((r) => ({
     point: r.point as number, arm: String(r.arm ?? ''), factors: Object.fromEntries(fnames.map((f) => [f, level(r[f])])), metric: String(r.metric),
     n: r.n as number, mean: r.mean as number | null, sd: r.sd as number | null, ci_low: r.ci_low as number | null, ci_high: r.ci_high as number | null,
+    flags: r.flags === null || r.flags === undefined ? '' : String(r.flags),
   }));
   const unknownMetric = points.find((p) => !m.metrics.includes(p.metric));
   if (unknownMetric) throw new Fail(pts.file, `metric "${unknownMetric.metric}" is not listed in manifest.json metrics`);
@@ -270,10 +286,15 @@ function loadSweepData(dir: string, manifest: Record<string, unknown>): SweepDat
   const expect = (name: string, fallback: boolean) => (listed ? listed.has(name) : fallback || existsSync(join(dir, name)));
   let arms: ArmRow[] = [];
   if (expect('arms.csv', m.arms.length > 1)) {
+    const spend = ['arm_spend_musd', 'baseline_spend_musd', 'spend_diff_musd', 'diff_per_musd', 'per_musd_ci_low', 'per_musd_ci_high'] as const;
     const a = readCsv(dir, 'arms.csv', ['arm', 'baseline', 'metric', 'n', 'mean_diff', 'sd_diff', 'ci_low', 'ci_high'],
-      ['n', 'mean_diff', 'sd_diff', 'ci_low', 'ci_high'], ['arm', 'baseline', 'metric', 'n']);
-    arms = a.rows.map((r) => ({ arm: String(r.arm), baseline: String(r.baseline), metric: String(r.metric), n: r.n as number,
-      mean_diff: r.mean_diff as number | null, sd_diff: r.sd_diff as number | null, ci_low: r.ci_low as number | null, ci_high: r.ci_high as number | null }));
+      ['n', 'mean_diff', 'sd_diff', 'ci_low', 'ci_high', ...spend], ['arm', 'baseline', 'metric', 'n']);
+    const text = (v: unknown) => (v === null || v === undefined ? '' : String(v));
+    const numOf = (v: unknown) => (typeof v === 'number' ? v : null);
+    // Tables of older versions have only pooled rows and no `by` column.
+    arms = a.rows.map((r) => ({ arm: String(r.arm), baseline: String(r.baseline), metric: String(r.metric), by: text(r.by) || 'all', level: text(r.level), n: r.n as number,
+      mean_diff: r.mean_diff as number | null, sd_diff: r.sd_diff as number | null, ci_low: r.ci_low as number | null, ci_high: r.ci_high as number | null,
+      interval: text(r.interval), flags: text(r.flags), ...Object.fromEntries(spend.map((k) => [k, numOf(r[k])])) } as ArmRow));
   }
 
   let sensitivity: SensRow[] = [];
@@ -283,7 +304,24 @@ function loadSweepData(dir: string, manifest: Record<string, unknown>): SweepDat
     sensitivity = s.rows.map((r) => ({ method: String(r.method), arm: String(r.arm ?? ''), metric: String(r.metric), factor: String(r.factor), index: String(r.index),
       value: r.value as number | null, ci_low: r.ci_low as number | null, ci_high: r.ci_high as number | null }));
   }
-  return { kind: 'sweep', dir, manifest: m, runs, points, arms, sensitivity };
+  return { kind: 'sweep', dir, manifest: m, runs, points, arms, sensitivity, discover: loadDiscoveries(dir, m.metrics) };
+}
+
+/** The discoveries of `hqsim discover` in `dir/discover/`, by file name; a file that does not fit is a problem. */
+function loadDiscoveries(dir: string, metrics: string[]): DiscoverData[] {
+  const sub = join(dir, 'discover');
+  if (!existsSync(sub) || !statSync(sub).isDirectory()) return [];
+  const out: DiscoverData[] = [];
+  for (const name of readdirSync(sub).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort()) {
+    const file = join(sub, name);
+    const j = readJsonObject(sub, name) as unknown as DiscoverData & { kind?: unknown };
+    const ok = j.kind === 'discover' && typeof j.metric === 'string' && Array.isArray(j.trajectory) && j.box && Array.isArray(j.box.limits)
+      && Array.isArray(j.scores) && typeof j.chosen === 'number' && j.trajectory.every((t) => isNum(t.coverage) && isNum(t.density));
+    if (!ok) throw new Fail(file, 'is not a discovery written by hqsim discover (kind, metric, trajectory, box, scores)');
+    if (!metrics.includes(j.metric)) throw new Fail(file, `metric "${j.metric}" is not a metric of this sweep`);
+    out.push({ ...j, file: `discover/${name}` });
+  }
+  return out;
 }
 
 /** Load a result directory: a run (manifest without `kind`, or kind "run") or a sweep (kind "sweep"). */

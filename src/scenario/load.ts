@@ -62,19 +62,24 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-/** Set a value at a dotted path in a raw scenario object; list segments are matched by element id. */
-export function setPath(raw: Record<string, unknown>, path: string, value: unknown): string | undefined {
+/**
+ * Set a value at a dotted path in a raw scenario object; list segments are matched by element id. `trail`, when
+ * given, receives the path as keys and list indices (where problems with the value will be reported).
+ */
+export function setPath(raw: Record<string, unknown>, path: string, value: unknown, trail: (string | number)[] = []): string | undefined {
   const parts = path.split('.');
   let cur: unknown = raw;
   for (let i = 0; i < parts.length; i++) {
     const k = parts[i];
     const last = i === parts.length - 1;
+    trail.push(k);
     if (Array.isArray(cur)) {
       let idx = /^\d+$/.test(k) ? Number(k) : cur.findIndex((e) => e === k || (typeof e === 'object' && e !== null && (e as { id?: unknown }).id === k));
       if (idx < 0 || idx >= cur.length) {
         if (/^\d+$/.test(k)) return `no element ${k} in ${parts.slice(0, i).join('.')}`;
         cur.push({ id: k }); idx = cur.length - 1;
       }
+      trail[trail.length - 1] = idx;
       if (typeof cur[idx] === 'string') cur[idx] = { id: cur[idx] };
       if (last) { cur[idx] = value; return undefined; }
       cur = cur[idx];
@@ -158,6 +163,8 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   // Overrides: the arm's, then the caller's (sweep points). They act on the raw document so that
   // validation sees the final values, and located errors still point at the nearest original node.
   const overrides: Record<string, unknown> = {};
+  // Where each override of the scenario's arm landed, so that problems it causes are reported at the arm's key.
+  const armTrails: { key: string; at: string }[] = [];
   if (opts.arm !== undefined) {
     const arms = (rawObj.arms ?? {}) as Record<string, Record<string, unknown>>;
     if (!arms[opts.arm]) {
@@ -165,18 +172,32 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     }
     Object.assign(overrides, arms[opts.arm]);
   }
+  const armKeys = new Set(opts.arm !== undefined ? Object.keys(overrides) : []);
   Object.assign(overrides, opts.overrides ?? {});
   for (const [path, value] of Object.entries(overrides)) {
-    const err = setPath(rawObj, path, structuredClone(value));
-    if (err) problems.push({ file, path, message: `override: ${err}` });
+    const trail: (string | number)[] = [];
+    const err = setPath(rawObj, path, structuredClone(value), trail);
+    if (err) problems.push(opts.arm !== undefined && armKeys.has(path) && !(opts.overrides && path in opts.overrides)
+      ? { file, ...locate(src, ['arms', opts.arm], path), path: `arms.${opts.arm}.${path}`, message: `arm "${opts.arm}": ${err}` }
+      : { file, path, message: `override: ${err}` });
+    else if (armKeys.has(path) && !(opts.overrides && path in opts.overrides)) armTrails.push({ key: path, at: pathString(trail) });
   }
+  /** A problem caused by an override of the scenario's arm, moved to that override's key in the arms block. */
+  const inArm = (p: Problem): Problem => {
+    if (opts.arm === undefined || !p.path) return p;
+    const hit = armTrails.find((t) => p.path === t.at || p.path.startsWith(`${t.at}.`) || p.path.startsWith(`${t.at}[`)
+      || t.at.startsWith(`${p.path}.`) || t.at.startsWith(`${p.path}[`));
+    if (!hit) return p;
+    return { file, ...locate(src, ['arms', opts.arm], hit.key), path: `arms.${opts.arm}.${hit.key}`, message: `arm "${opts.arm}": ${p.path}: ${p.message}` };
+  };
+  const fail: () => never = () => { throw new ScenarioError(problems.map(inArm)); };
   if (opts.seed !== undefined) rawObj.seed = opts.seed;
   if (opts.years !== undefined) rawObj.years = opts.years;
 
-  const parsed = ScenarioFileSchema.safeParse(rawObj);
+  const parsed = ScenarioFileSchema.safeParse(rawObj, { reportInput: true });
   if (!parsed.success) {
     problems.push(...zodProblems(src, parsed.error.issues, knownKeys()));
-    throw new ScenarioError(problems);
+    fail();
   }
   const sf: ScenarioFile = parsed.data;
   const inputs: Scenario['inputs'] = [{ file, sha256: sha256(text) }];
@@ -215,7 +236,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
         continue;
       }
       const merged = { ...defaults, ...(seed?.value ?? {}), ...(l?.entry ?? {}) };
-      const r = schema.safeParse(merged);
+      const r = schema.safeParse(merged, { reportInput: true });
       if (r.success) { out.push(r.data); continue; }
       for (const is of r.error.issues) {
         const field = String(is.path[0] ?? '');
@@ -343,7 +364,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   }
   if (params.stages.matureAge <= params.stages.foundingYears) at(['parameters', 'stages', 'matureAge'], 'matureAge must exceed foundingYears');
 
-  if (problems.length) throw new ScenarioError(problems);
+  if (problems.length) fail();
   return {
     name: sf.name,
     description: sf.description ?? '',

@@ -96,6 +96,15 @@ export function zodProblems(src: Located, issues: z.core.$ZodIssue[], vocabulary
       const best = branches.slice().sort((a, b) => depth(b) - depth(a))[0];
       if (best?.length) out.push(...zodProblems(src, best.map((e) => ({ ...e, path: [...is.path, ...e.path] })), vocabulary));
       else out.push({ file: src.file, ...locate(src, path), path: pathString(path), message: is.message });
+    } else if (is.code === 'invalid_value' && Array.isArray((is as { values?: unknown[] }).values)) {
+      // An enum value: name the allowed values, with the closest one as a hint.
+      const values = (is as unknown as { values: unknown[] }).values.map(String);
+      const node = src.doc.getIn(path, true) as { value?: unknown } | undefined;
+      const input = (is as { input?: unknown }).input;
+      const given = typeof input === 'string' ? input : node && isScalar(node) ? String(node.value) : undefined;
+      const hint = given !== undefined ? suggest(given, values) : undefined;
+      const message = hint ? `"${given}" is not one of ${values.join(', ')} (did you mean "${hint}"?)` : is.message;
+      out.push({ file: src.file, ...locate(src, path), path: pathString(path), message });
     } else {
       out.push({ file: src.file, ...locate(src, path), path: pathString(path), message: is.message });
     }

@@ -61,11 +61,19 @@ describe('hqsim sweep', { timeout: 120_000 }, () => {
     for (const f of [...TABLES, 'manifest.json']) expect(existsSync(join(one, f)), f).toBe(true);
 
     // Formats the report generator relies on.
-    expect(lines(one, 'runs.csv')[0]).toBe('point,arm,replication,seed,toronto_free_offices,shanghai_budget,relocations,bonn_orgs,shanghai_orgs,bonn_orgs_2010,fund_to_bonn');
+    // bonn_spend_musd is added: the spending of Bonn, the city the arms change (for the spending-adjusted comparison).
+    expect(lines(one, 'runs.csv')[0]).toBe('point,arm,replication,seed,toronto_free_offices,shanghai_budget,relocations,bonn_orgs,shanghai_orgs,bonn_orgs_2010,fund_to_bonn,bonn_spend_musd');
     expect(lines(one, 'runs.csv')).toHaveLength(65);
-    expect(lines(one, 'points.csv')[0]).toBe('point,arm,toronto_free_offices,shanghai_budget,metric,n,mean,sd,ci_low,ci_high');
-    expect(lines(one, 'arms.csv')[0]).toBe('arm,baseline,metric,n,mean_diff,sd_diff,ci_low,ci_high');
-    expect(lines(one, 'arms.csv')[1]).toMatch(/^no_cash,cash,relocations,32,/);
+    expect(lines(one, 'points.csv')[0]).toBe('point,arm,toronto_free_offices,shanghai_budget,metric,n,mean,sd,ci_low,ci_high,interval,flags');
+    expect(lines(one, 'arms.csv')[0]).toBe('arm,baseline,metric,by,level,n,mean_diff,sd_diff,ci_low,ci_high,interval,flags,arm_mean,baseline_mean,'
+      + 'arm_spend_musd,baseline_spend_musd,spend_diff_musd,diff_per_musd,per_musd_ci_low,per_musd_ci_high');
+    expect(lines(one, 'arms.csv')[1]).toMatch(/^no_cash,cash,relocations,all,,32,/);
+    // The contest metric (0/1) gets Newcombe's paired interval, inside [-1, 1]; counts get t intervals.
+    const fund = lines(one, 'arms.csv').find((l) => l.startsWith('no_cash,cash,fund_to_bonn,all,'))!.split(',');
+    expect(fund[10]).toBe('newcombe');
+    expect(Number(fund[8])).toBeGreaterThanOrEqual(-1);
+    expect(Number(fund[9])).toBeLessThanOrEqual(1);
+    expect(lines(one, 'arms.csv').filter((l) => /^no_cash,cash,bonn_orgs,point,/.test(l))).toHaveLength(16);
     expect(lines(one, 'sensitivity.csv')[0]).toBe('method,arm,metric,factor,index,value,ci_low,ci_high');
     expect(lines(one, 'sensitivity.csv').filter((l) => l.startsWith('sobol,cash,bonn_orgs,'))).toHaveLength(4);
     // Common random numbers: replication r has the same seed in every arm and point.

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers.ts';
+import { runCli, smallDiscoverSweep } from '../helpers.ts';
 import { checkReport, launch, type Session } from './browser-check.ts';
 import { tempDir, writeSweepFixture } from './fixtures.ts';
 
@@ -54,6 +54,23 @@ describe('report.html in Chromium', () => {
       expect(html).toContain('Table of points');
     });
   }
+
+  it('real sweep with discover: distributions, envelopes, arm differences by level, spending, PRIM box and feature scores', async () => {
+    const dir = await smallDiscoverSweep(tmp, 'discover-sweep');
+    const d = await runCli(['discover', dir, '--metric', 'shanghai_orgs', '--above', '3', '--trees', '20', '--quiet']);
+    expect(d.stderr).toBe('');
+    expect(d.code).toBe(0);
+    const r = await runCli(['report', dir]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const key = 'shanghai_orgs-above-3-musd';
+    await expectGoodPage(dir, 'sweep-discover', ['fig-distributions', 'fig-envelopes', 'fig-arms', 'fig-arms-by-bonn_budget',
+      `fig-discover-${key}-trajectory`, `fig-discover-${key}-box`, `fig-discover-${key}-scores`]);
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html).toContain('Spending-adjusted comparison (spending: bonn_spend, USD m per run)');
+    // The yearly series is drawn as an envelope, not as one response chart per year.
+    expect(html).not.toContain('id="fig-response-bonn_hosted_2000"');
+  });
 
   it('real sweep: hqsim sweep scenarios/quickstart.sweep.yaml, then hqsim report', async () => {
     const dir = join(tmp, 'quickstart-sweep');
