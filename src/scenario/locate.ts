@@ -5,6 +5,7 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YNode } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
+import { nestingProblem } from '../limits/index.ts';
 
 export interface Located { doc: Document; lc: LineCounter; file: string }
 
@@ -13,6 +14,8 @@ export interface Located { doc: Document; lc: LineCounter; file: string }
  * Syntax errors, unresolved aliases and alias bombs become located problems (ScenarioError), never crashes.
  */
 export function readDocument(text: string, file: string, what: string): { src: Located; raw: Record<string, unknown> } {
+  const deep = nestingProblem(text, file);
+  if (deep) throw new ScenarioError([deep]);
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];

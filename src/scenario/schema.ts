@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { PARAM_SPECS, isSpec, type ParamSpec } from '../model/params.ts';
+import { LIMITS } from '../limits/index.ts';
 
 export const REGIONS = ['africa', 'asia', 'europe', 'latin_america', 'middle_east', 'north_america', 'oceania'] as const;
 export const CITY_TYPES = ['rising', 'specialized', 'node'] as const;
@@ -16,12 +17,15 @@ export const CITY_ATTRIBUTES = ['safety', 'connectivity', 'officeCost', 'livingC
   'nationalSupport', 'conference', 'schools', 'openness'] as const;
 export type CityAttribute = (typeof CITY_ATTRIBUTES)[number];
 
+// Every number is finite and within +-LIMITS.number; money (the non-negative amounts) at most LIMITS.money USD m.
+const BIG = LIMITS.number.value;
 const num = z.number({ error: (iss) => (typeof iss.input === 'number' ? 'must be a finite number' : undefined) })
-  .refine(Number.isFinite, { message: 'must be a finite number' });
+  .refine(Number.isFinite, { message: 'must be a finite number' })
+  .refine((v) => Math.abs(v) <= BIG, { message: `must be between -${BIG.toExponential()} and ${BIG.toExponential()}` });
 const share = num.pipe(z.number().min(0).max(1));
-const nonneg = num.pipe(z.number().min(0));
+const nonneg = num.pipe(z.number().min(0).max(LIMITS.money.value, `must be at most ${LIMITS.money.value.toExponential()} (money is in USD m: at most USD 1 trillion)`));
 const year = z.number().int().min(1000).max(3000);
-export const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lowercase letters, digits and _ (e.g. new_york)');
+export const Id = z.string().max(LIMITS.idLength.value).regex(/^[a-z][a-z0-9_]*$/, 'ids are lowercase letters, digits and _ (e.g. new_york)');
 
 /** A bid or standing offer: what a city promises an organization. */
 export const OfferSchema = z.strictObject({
@@ -130,8 +134,7 @@ const leafSchema = (s: ParamSpec) => {
   let n = num as z.ZodType<number>;
   let b = z.number();
   if (s.integer) b = b.int();
-  if (s.min !== undefined) b = b.min(s.min);
-  if (s.max !== undefined) b = b.max(s.max);
+  b = b.min(s.min ?? -BIG).max(s.max ?? BIG);
   n = n.pipe(b);
   return n.optional().describe(`${s.meaning} [${s.unit}; default ${s.default}]`);
 };
@@ -144,7 +147,7 @@ export const ParametersSchema = paramsSchema(PARAM_SPECS as unknown as Record<st
 
 export const ScenarioFileSchema = z.strictObject({
   $schema: z.string().optional(),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a scenario name is letters, digits, _ . - (it names the results directory)').describe('scenario name; results go to results/<name>/seed-<seed>/'),
+  name: z.string().max(LIMITS.nameLength.value).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a scenario name is letters, digits, _ . - (it names the results directory)').describe('scenario name; results go to results/<name>/seed-<seed>/'),
   description: z.string().optional(),
   start: year.describe('first simulated year'),
   years: z.number().int().min(1).max(1000).describe('number of simulated years'),
