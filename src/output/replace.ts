@@ -166,10 +166,12 @@ export function ensureDir(dir: string): void {
 export function makePartial(target: string): string {
   ensureDir(dirname(target));
   const tmp = partialPath(target);
-  rmSync(tmp, { recursive: true, force: true });
-  try { mkdirSync(tmp); } catch (e) {
+  try {
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+  } catch (e) {
     if (isSystemError(e) && e.code === 'ENAMETOOLONG') {
-      throw new OutputRefusedError(`${target}: the name is too long for the file system (hqsim needs room for ".${'partial-'}..." beside it; at most about 220 bytes)`);
+      throw new OutputRefusedError(`${target}: the name is too long for the file system (hqsim writes ".<name>.partial-<id>" beside it first: keep the name under about 220 bytes)`);
     }
     throw e;
   }

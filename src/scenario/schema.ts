@@ -19,11 +19,11 @@ export type CityAttribute = (typeof CITY_ATTRIBUTES)[number];
 
 // Every number is finite and within +-LIMITS.number; money (the non-negative amounts) at most LIMITS.money USD m.
 const BIG = LIMITS.number.value;
-const num = z.number({ error: (iss) => (typeof iss.input === 'number' ? 'must be a finite number' : undefined) })
-  .refine(Number.isFinite, { message: 'must be a finite number' })
-  .refine((v) => Math.abs(v) <= BIG, { message: `must be between -${BIG.toExponential()} and ${BIG.toExponential()}` });
-const share = num.pipe(z.number().min(0).max(1));
-const nonneg = num.pipe(z.number().min(0).max(LIMITS.money.value, `must be at most ${LIMITS.money.value.toExponential()} (money is in USD m: at most USD 1 trillion)`));
+const finite = z.number({ error: (iss) => (typeof iss.input === 'number' ? 'must be a finite number' : undefined) })
+  .refine(Number.isFinite, { message: 'must be a finite number' });
+const num = finite.pipe(z.number().min(-BIG).max(BIG));
+const share = finite.pipe(z.number().min(0).max(1));
+const nonneg = finite.pipe(z.number().min(0).max(LIMITS.money.value, `must be at most ${LIMITS.money.value} (money is in USD m: at most USD 1 trillion)`));
 const year = z.number().int().min(1000).max(3000);
 export const Id = z.string().max(LIMITS.idLength.value).regex(/^[a-z][a-z0-9_]*$/, 'ids are lowercase letters, digits and _ (e.g. new_york)');
 
@@ -131,7 +131,7 @@ export const ContestSchema = z.strictObject({
 export type ContestDef = z.infer<typeof ContestSchema>;
 
 const leafSchema = (s: ParamSpec) => {
-  let n = num as z.ZodType<number>;
+  let n = finite as z.ZodType<number>;
   let b = z.number();
   if (s.integer) b = b.int();
   b = b.min(s.min ?? -BIG).max(s.max ?? BIG);
