@@ -130,7 +130,7 @@ export function readInputFile(file: string): string {
  * within a factor of two of the real depth (a block sequence may sit at its key's indentation), which is all
  * a guard against pathological input needs: a document that passes is parsed in moments.
  */
-export function nestingBound(text: string, max = LIMITS.nesting.value): { depth: number; offset: number } | undefined {
+export function nestingBound(text: string, max: number = LIMITS.nesting.value): { depth: number; offset: number } | undefined {
   let flow = 0;
   const indents: number[] = [];
   let lineIndent = 0;

@@ -23,7 +23,11 @@ export function terminalText(s: string, maxLine = Infinity): string {
   return s.split('\n').map((l) => cut(l.replace(CONTROL, escape), maxLine)).join('\n');
 }
 
-/** Safe to print as one line: newlines escaped too; cut at MAX_LINE. */
+/** A word longer than this (a 100 KB key or id from a file) is shown by its start and its length. */
+const MAX_WORD = 400;
+const LONG_WORD = new RegExp(`[^\\s"]{${MAX_WORD + 1},}`, 'g');
+
+/** Safe to print as one line: newlines escaped too, overlong words shortened, cut at MAX_LINE. */
 export function terminalLine(s: string): string {
-  return cut(s.replace(CONTROL_NL, escape), MAX_LINE);
+  return cut(s.replace(CONTROL_NL, escape).replace(LONG_WORD, (w) => `${w.slice(0, 40)}...(${w.length} characters)`), MAX_LINE);
 }

@@ -14,10 +14,10 @@ export const tempDir = (name: string) => mkdtempSync(join(tmpdir(), `hqsim-${nam
 export interface CliResult { code: number | null; signal: string | null; stdout: string; stderr: string }
 
 /** Run `hqsim args` in a child process; `fault` adds the fault-injection preload with these variables. */
-export function hqsim(args: string[], opts: { cwd?: string; env?: Record<string, string>; fault?: Record<string, string> } = {}): Promise<CliResult> {
+export function hqsim(args: string[], opts: { cwd?: string; env?: Record<string, string>; fault?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
   const pre = opts.fault ? ['--import', FAULT] : [];
   return new Promise((res) => {
-    execFile(process.execPath, [...pre, CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env, ...opts.fault }, maxBuffer: 1 << 26 },
+    execFile(process.execPath, [...pre, CLI, ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '1', ...opts.env, ...opts.fault }, maxBuffer: 1 << 26, timeout: opts.timeoutMs ?? 0 },
       (err, stdout, stderr) => {
         const e = err as (Error & { code?: unknown; signal?: string | null }) | null;
         res({ code: e ? (typeof e.code === 'number' ? e.code : null) : 0, signal: e?.signal ?? null, stdout, stderr });
