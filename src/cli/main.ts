@@ -14,6 +14,7 @@ import { LimitSettingError } from '../limits/index.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
+import { loadExperiment, PlanUsageError } from '../experiment/file.ts';
 
 export class UsageError extends Error {}
 
@@ -76,9 +77,15 @@ export async function main(argv: string[]): Promise<number> {
       if (o.report) for (const d of dirs) await (await import('../report/index.ts')).reportCli(d, o, (m) => new UsageError(m), out);
     });
 
-  program.command('validate').description('check a scenario file; print every problem with file:line:col and exit 2 if any')
-    .argument('<scenario>', 'scenario file (YAML or JSON)')
+  program.command('validate').description('check a scenario file (or an experiment file, *.sweep.yaml, with its scenario and limits); print every problem with file:line:col and exit 2 if any')
+    .argument('<file>', 'scenario or experiment file (YAML or JSON)')
     .action((file: string) => {
+      if (/\.sweep\.(ya?ml|json)$/i.test(file)) {
+        const plan = loadExperiment(file);
+        const reps = plan.adaptive ? `${plan.replications} to ${plan.adaptive.maxReplications}` : String(plan.replications);
+        out(`${file}: ok (experiment ${plan.name}: ${plan.points.length} points x ${plan.arms.length} arm${plan.arms.length > 1 ? 's' : ''} x ${reps} replications; design ${plan.design.type})`);
+        return;
+      }
       const sc = loadScenario(file);
       for (const arm of sc.arms) loadScenario(file, { arm });
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
@@ -112,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof ScenarioError) { for (const p of e.problems) err(formatProblem(p)); err(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`); return 2; }
-    if (e instanceof OutputExistsError || e instanceof OutputRefusedError || e instanceof UsageError || e instanceof LimitSettingError) { err(`hqsim: ${e.message}`); return 2; }
+    if (e instanceof OutputExistsError || e instanceof OutputRefusedError || e instanceof UsageError || e instanceof LimitSettingError || e instanceof PlanUsageError) { err(`hqsim: ${e.message}`); return 2; }
     if (isSystemError(e)) { err(`hqsim: ${systemErrorLine(e)}`); return 2; }
     process.stderr.write(terminalText(`hqsim: internal error: ${(e as Error).stack ?? e}`) + '\n');
     return 1;

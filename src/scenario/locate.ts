@@ -17,7 +17,7 @@ export function readDocument(text: string, file: string, what: string): { src: L
   const deep = nestingProblem(text, file);
   if (deep) throw new ScenarioError([deep]);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     const p = lc.linePos(e.pos[0]);
