@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { LIMITS, LimitSettingError, limit, nestingBound, overLimit } from '../../src/limits/index.ts';
+import { LIMITS, LimitSettingError, formatCount, limit, nestingBound, overLimit } from '../../src/limits/index.ts';
 import { suggest } from '../../src/scenario/errors.ts';
 import { QUICK, expectCleanFailure, hqsim, pool, tempDir } from './helpers.ts';
 
@@ -116,6 +116,18 @@ describe('limit helpers', () => {
       const hit = nestingBound(text, Math.floor(real / 2) - 1);
       if (real >= 4) expect(hit, text).toBeDefined();
       expect(nestingBound(text, 2 * real + 2), text).toBeUndefined();
+    }
+  });
+
+  it('docs/experiments.md lists every limit with its default and variable', () => {
+    const all = readFileSync(join(import.meta.dirname, '../../docs/experiments.md'), 'utf8');
+    const doc = all.slice(all.indexOf('\n## Limits'));
+    for (const [name, spec] of Object.entries(LIMITS) as [string, { value: number; env?: string }][]) {
+      const row = doc.split('\n').find((l) => l.startsWith(`| \`${name}\` |`));
+      expect(row, name).toBeDefined();
+      const shown = spec.value >= 1e10 ? `${spec.value / 10 ** Math.floor(Math.log10(spec.value))}e${Math.floor(Math.log10(spec.value))}` : formatCount(spec.value);
+      expect(row, name).toContain(shown);
+      expect(row, name).toContain(spec.env ? `\`${spec.env}\`` : 'fixed');
     }
   });
 
