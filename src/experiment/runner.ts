@@ -254,7 +254,10 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
     await pool?.destroy();
     // A design point the scenario rejects: the experiment must change, so a sweep this command created is
     // removed (and a result it was replacing is put back).
-    if (e instanceof SweepPointError && created) abandonDirectory(dir);
+    if (e instanceof SweepPointError && created) {
+      abandonDirectory(dir);
+      if (target.kind === 'empty') mkdirSync(dir); // a directory the user made stays, empty
+    }
     throw e;
   }
   writer.close();
