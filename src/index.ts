@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadScenario, parseScenario, type Scenario, type LoadOptions } from './scenario/load.ts';
 import { simulate, type CityYearRecord, type DecisionRecord, type EventRecord, type OrgYearRecord, type Recorder, type Summary } from './model/engine.ts';
 import { CsvRecorder, stableJson, writeAtomically, writeJson } from './output/write.ts';
+import { withPath } from './output/system-errors.ts';
 import { VERSION } from './version.ts';
 
 export { loadScenario, parseScenario, simulate, VERSION };
@@ -88,7 +89,8 @@ export function runToDirectory(sc: Scenario, dir: string, opts: { seed?: number;
     writeJson(join(tmp, 'summary.json'), summary);
     const manifest = manifestOf(sc, seed, years);
     if (t0 !== undefined) manifest.wallTimeSeconds = Math.round((opts.clock!() - t0) * 1000) / 1e6;
-    writeFileSync(join(tmp, 'manifest.json'), stableJson(manifest));
+    const text = stableJson(manifest);
+    withPath(join(tmp, 'manifest.json'), () => writeFileSync(join(tmp, 'manifest.json'), text));
     return summary;
   });
 }

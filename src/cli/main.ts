@@ -1,4 +1,8 @@
-/** The `hqsim` command line: a thin layer over the library API. Exit codes: 0 ok, 2 bad input, 1 internal error. */
+/**
+ * The `hqsim` command line: a thin layer over the library API. Exit codes: 0 ok; 2 bad input or an expected
+ * failure of the machine (a full or read-only disk, missing permissions, a name too long), reported in one
+ * line with nothing half-written; 1 an internal error (a bug), with its stack.
+ */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { join, relative, resolve } from 'node:path';
 // Only what every command needs is imported here; the model, scenario loading (zod, yaml) and each command's
@@ -6,7 +10,10 @@ import { join, relative, resolve } from 'node:path';
 import { VERSION } from '../version.ts';
 import { ScenarioError, formatProblem } from '../scenario/errors.ts';
 import type { Summary } from '../model/engine.ts';
-import { OutputExistsError } from '../output/write.ts';
+import { OutputExistsError, OutputRefusedError, checkTarget, recoverTarget } from '../output/replace.ts';
+import { isSystemError, systemErrorLine } from '../output/system-errors.ts';
+import { terminalLine, terminalText } from '../output/terminal.ts';
+import { LimitSettingError } from '../limits/errors.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
 import { registerDiscoverCommand } from '../discover/cli.ts';
@@ -18,8 +25,9 @@ const intArg = (name: string, min: number, max: number) => (v: string) => {
   return Number(v);
 };
 
-function out(s: string) { process.stdout.write(s + '\n'); }
-function err(s: string) { process.stderr.write(s + '\n'); }
+// User strings reach both streams (file names, keys, ids): control characters are shown escaped.
+function out(s: string) { process.stdout.write(terminalText(s) + '\n'); }
+function err(s: string) { process.stderr.write(terminalLine(s) + '\n'); }
 
 export function humanSummary(s: Summary, dir: string): string {
   const lines: string[] = [];
@@ -40,7 +48,7 @@ export function humanSummary(s: Summary, dir: string): string {
 export async function main(argv: string[]): Promise<number> {
   const program = new Command();
   program.name('hqsim').description('Simulate how international organizations choose, keep and move their headquarters, and how cities compete for them.')
-    .version(VERSION).exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+    .version(VERSION).exitOverride().configureOutput({ writeErr: (s) => process.stderr.write(terminalText(s)), writeOut: (s) => process.stdout.write(terminalText(s)) });
   let code = 0;
 
   program.command('run').description('run a scenario and write manifest.json, summary.json, events.csv, city_year.csv, org_year.csv')
@@ -60,7 +68,11 @@ export async function main(argv: string[]): Promise<number> {
       // Validate every arm before anything is written.
       const loaded = arms.map((arm) => (arm === undefined ? base : loadScenario(file, { arm, seed: o.seed, years: o.years })));
       const dirs = loaded.map((sc) => resolve(o.out ?? join('results', sc.name, ...(sc.arm ? [sc.arm] : []), `seed-${sc.seed}`)));
-      if (!o.force) for (const d of dirs) if (existsDir(d)) throw new OutputExistsError(`${d} exists; use --force to replace it`);
+      // Every target is checked (after finishing what a stopped command left there) before anything runs.
+      for (const d of dirs) {
+        for (const n of recoverTarget(d)) if (!o.quiet) err(`note: ${n}`);
+        checkTarget(d, o.force ?? false);
+      }
       loaded.forEach((sc, i) => {
         const summary = runToDirectory(sc, dirs[i], { force: o.force, clock: () => performance.now() / 1000 });
         if (!o.quiet) out(humanSummary(summary, dirs[i]));
@@ -72,7 +84,9 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<file>', 'scenario or experiment file (YAML or JSON)')
     .action(async (file: string) => {
       if (/\.sweep\.(ya?ml|json)$/i.test(file)) {
-        const plan = (await import('../experiment/file.ts')).loadExperiment(file);
+        const { loadExperiment, PlanUsageError } = await import('../experiment/file.ts');
+        let plan: ReturnType<typeof loadExperiment>;
+        try { plan = loadExperiment(file); } catch (x) { throw x instanceof PlanUsageError ? new UsageError(x.message) : x; }
         out(`${file}: ok (experiment ${plan.name}: ${plan.points.length} design points x ${plan.arms.length} arm${plan.arms.length === 1 ? '' : 's'}, ${plan.metrics.length} metrics; scenario ${plan.scenario.file})`);
         return;
       }
@@ -140,12 +154,10 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof ScenarioError) { for (const p of e.problems) err(formatProblem(p)); err(`${e.problems.length} problem${e.problems.length === 1 ? '' : 's'} found`); return 2; }
-    if (e instanceof OutputExistsError || e instanceof UsageError) { err(`hqsim: ${e.message}`); return 2; }
-    err(`hqsim: internal error: ${(e as Error).stack ?? e}`);
+    if (e instanceof OutputExistsError || e instanceof OutputRefusedError || e instanceof UsageError || e instanceof LimitSettingError) { err(`hqsim: ${e.message}`); return 2; }
+    if (isSystemError(e)) { err(`hqsim: ${systemErrorLine(e)}`); return 2; }
+    process.stderr.write(terminalText(`hqsim: internal error: ${(e as Error).stack ?? e}`) + '\n');
     return 1;
   }
   return code;
 }
-
-import { existsSync } from 'node:fs';
-function existsDir(d: string) { return existsSync(d); }

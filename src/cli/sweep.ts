@@ -5,6 +5,8 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { isAbsolute, join, relative } from 'node:path';
 import type { OddsReport } from '../experiment/runner.ts';
+import { isSystemError, systemErrorLine } from '../output/system-errors.ts';
+import { terminalLine, terminalText } from '../output/terminal.ts';
 import type { Shard } from '../experiment/progression.ts';
 
 /** The experiment modules, imported when a sweep, merge or odds command runs (they bring in Piscina and the Parquet writer). */
@@ -27,9 +29,9 @@ const posArg = (name: string) => (v: string) => {
   return x;
 };
 
-function out(s: string) { process.stdout.write(s + '\n'); }
+function out(s: string) { process.stdout.write(terminalText(s) + '\n'); }
 const shown = (d: string) => { const r = relative(process.cwd(), d); return r && !r.startsWith('..') && !isAbsolute(r) ? r : d; };
-function err(s: string) { process.stderr.write(s + '\n'); }
+function err(s: string) { process.stderr.write(terminalLine(s) + '\n'); }
 
 /**
  * The shard to run: `--shard i/n` (1-based), else a Slurm job array (SLURM_ARRAY_TASK_ID, _COUNT, _MIN, _STEP),
@@ -88,11 +90,13 @@ export function formatOdds(r: OddsReport): string {
 
 /** Register sweep, merge and odds on the program. `UsageError` is main.ts's exit-2 error class. */
 export function registerSweepCommands(program: Command, UsageError: UsageErrorClass): void {
-  const usage = async <T>(f: () => Promise<T> | T): Promise<T> => {
+  /** Expected failures become main.ts's exit-2 error, with what to do next; `after` says what a failure of the machine leaves. */
+  const usage = async <T>(f: () => Promise<T> | T, after = ''): Promise<T> => {
     try { return await f(); } catch (e) {
-      const { SweepUsageError, PlanUsageError, JournalError, IncompleteError } = await experiments();
-      if (e instanceof SweepUsageError || e instanceof PlanUsageError || e instanceof JournalError || e instanceof IncompleteError) throw new UsageError(e.message);
+      const { SweepUsageError, PlanUsageError, JournalError, IncompleteError, SweepPointError } = await experiments();
+      if (e instanceof SweepUsageError || e instanceof PlanUsageError || e instanceof JournalError || e instanceof IncompleteError || e instanceof SweepPointError) throw new UsageError(e.message);
       if (e instanceof InvalidArgumentError) throw new UsageError(e.message);
+      if (isSystemError(e)) throw new UsageError(systemErrorLine(e) + after);
       throw e;
     }
   };
@@ -102,6 +106,7 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--workers <n>', 'worker threads (default: all cores)', intArg('--workers', 1, 1024))
     .option('--out <dir>', 'result directory (default: results/<experiment>, or results/<experiment>.shard-<i>-of-<n>)')
     .option('--resume', 'continue an interrupted sweep in --out: runs nothing twice')
+    .option('--repair', 'with --resume: move damaged journal lines aside (their runs are done again) and rebuild a damaged state file')
     .option('--force', 'replace an existing result directory')
     .option('--keep-runs', 'also write every run\'s summary.json, events.csv, city_year.csv, org_year.csv under detail/')
     .option('--ci-width <w>', 'adaptive replication: add replications to each point until the 95% CI half-width of the metric is below w', posArg('--ci-width'))
@@ -110,24 +115,25 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--shard <i/n>', 'run only slice i of n (1-based); default from SLURM_ARRAY_TASK_ID/_COUNT or JOB_COMPLETION_INDEX with HQSIM_SHARD_COUNT')
     .option('--quiet', 'no progress and no summary; errors only')
     .option('--report', 'also write report.html into the result directory (as hqsim report does)')
-    .action((file: string, o: { workers?: number; out?: string; resume?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean; report?: boolean }) => usage(async () => {
+    .action((file: string, o: { workers?: number; out?: string; resume?: boolean; repair?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean; report?: boolean }) => usage(async () => {
       const { SweepUsageError, loadExperiment, defaultWorkers, runSweep, shardLabel } = await experiments();
       if (o.resume && o.force) throw new SweepUsageError('--resume and --force contradict each other: choose one');
+      if (o.repair && !o.resume) throw new SweepUsageError('--repair goes with --resume: it repairs the sweep it continues');
       const { shard, source } = resolveShard(o.shard);
       const plan = loadExperiment(file, { ciWidth: o.ciWidth, ciMetric: o.ciMetric, maxReplications: o.maxReplications });
       const dir = o.out ?? join('results', shard ? `${plan.name}.shard-${shard.index + 1}-of-${shard.count}` : plan.name);
       if (source && !o.quiet) err(`hqsim sweep: shard ${shardLabel(shard)} (from ${source})`);
       const workers = o.workers ?? defaultWorkers();
-      const r = await runSweep(plan, { out: dir, workers, resume: o.resume, force: o.force, keepRuns: o.keepRuns, quiet: o.quiet, shard });
+      const r = await runSweep(plan, { out: dir, workers, resume: o.resume, repair: o.repair, force: o.force, keepRuns: o.keepRuns, quiet: o.quiet, shard });
       if (!o.quiet) {
-        for (const n of r.notes) err(`note: ${n}`);
+        for (const n of [...r.recovered, ...r.notes]) err(`note: ${n}`);
         const reps = plan.adaptive ? `${plan.replications}+ replications (adaptive: ${plan.adaptive.metric} 95% CI half-width < ${plan.adaptive.ciWidth}, cap ${plan.adaptive.maxReplications})` : `${plan.replications} replications`;
         out(`hqsim sweep ${plan.name}${shard ? ` [shard ${shardLabel(shard)}]` : ''}: ${r.runs} runs (${plan.points.length} points x ${plan.arms.length} arm${plan.arms.length > 1 ? 's' : ''} x ${reps}; design ${plan.design.type})`);
         out(`  ${r.executed} run now${r.resumed ? `, ${r.resumed} resumed from the journal` : ''}; ${r.seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}${r.executed ? `, ${r.runsPerSecond.toFixed(1)} runs/s` : ''}`);
         out(`  results: ${shown(r.dir)} (${r.files.join(', ')})`);
       }
       if (o.report) await (await import('../report/index.ts')).reportCli(r.dir, o, (m) => new UsageError(m), out);
-    }));
+    }, '; the runs finished so far are kept: run the same command with --resume once that is fixed'));
 
   program.command('merge').description('combine the directories of every shard of a sweep into exactly what a single-machine sweep writes')
     .argument('<dirs...>', 'shard result directories')
@@ -137,9 +143,9 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .action((dirs: string[], o: { out?: string; force?: boolean; quiet?: boolean }) => usage(async () => {
       const { mergeShards } = await experiments();
       const r = mergeShards(dirs, { out: o.out, force: o.force });
-      if (!o.quiet) for (const n of r.notes) err(`note: ${n}`);
+      if (!o.quiet) for (const n of [...r.recovered, ...r.notes]) err(`note: ${n}`);
       if (!o.quiet) out(`hqsim merge: ${r.shards} shards, ${r.runs} runs\n  results: ${shown(r.dir)} (${r.files.join(', ')})`);
-    }));
+    }, '; nothing was written'));
 
   program.command('odds').description('probability that each candidate city wins a contest, with 95% Wilson intervals, and the driver that decided it most often')
     .argument('<scenario>', 'scenario file (YAML or JSON)')

@@ -3,9 +3,8 @@
  * a self-contained, JSON-serializable description of every design point, arm, replication seed and
  * metric of a sweep. The plan is what runs, resumes and merges agree on (its hash identifies a sweep).
  */
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { dirname, resolve, relative, isAbsolute } from 'node:path';
+import { basename, dirname, resolve, relative, sep } from 'node:path';
 import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { loadScenario, type Scenario } from '../scenario/load.ts';
@@ -14,14 +13,17 @@ import { locate, pathString, readDocument, zodProblems } from '../scenario/locat
 import { simulate, type Summary } from '../model/engine.ts';
 import { cityYearHeader } from '../output/tables.ts';
 import { UNBOUNDED, type MetricScale } from './stats.ts';
-import { fullGrid, latinHypercube, morris, saltelli, type Factor, type Level, type Point } from './design.ts';
+import { fromGrid, fromUnit, fullGrid, gridLevels, latinHypercube, morris, saltelli, type Factor, type Level, type Point } from './design.ts';
+import { InputFileError, LIMITS, readInputFile } from '../limits/index.ts';
+import { designPointCount, experimentLimitProblems, runLimitProblems } from '../limits/experiment.ts';
+import { VERSION } from '../version.ts';
 
 // ---------------------------------------------------------------------------
 // File format
 // ---------------------------------------------------------------------------
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const Ident = z.string().regex(IDENT, 'must be an identifier: letters, digits and _, not starting with a digit');
+const Ident = z.string().regex(IDENT, 'must be an identifier: letters, digits and _, not starting with a digit').max(LIMITS.idLength.value);
 const Scalar = z.union([z.number(), z.string(), z.boolean()]);
 
 const FactorSchema = z.strictObject({
@@ -84,7 +86,7 @@ const MetricSchema = z.union([
 
 export const ExperimentFileSchema = z.strictObject({
   $schema: z.string().optional().describe('JSON Schema of this file, for editors (hqsim schema --experiment)'),
-  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'name: letters, digits, _ . - (it names the result directory)').describe('experiment name; names results/<name>/'),
+  name: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*$/, 'name: letters, digits, _ . - (it names the result directory)').max(LIMITS.nameLength.value).describe('experiment name; names results/<name>/'),
   description: z.string().optional().describe('free text, copied to the manifest'),
   scenario: z.string().min(1).describe('base scenario file, relative to this file'),
   years: z.number().int().min(1).max(1000).optional().describe('override the scenario\'s number of years'),
@@ -132,7 +134,10 @@ export interface Plan {
   name: string;
   description: string;
   experiment: { file: string; sha256: string };
-  /** Scenario file as written in the experiment (relative to it) and its absolute path (for workers). */
+  /**
+   * Scenario file as written in the experiment (relative to it), its absolute path on this machine (for
+   * workers; not part of the plan's identity) and the files read, relative to the experiment file.
+   */
   scenario: { file: string; path: string; name: string; inputs: { file: string; sha256: string }[] };
   years: number | null;
   seed: number;
@@ -180,8 +185,21 @@ export function canonical(v: unknown): string {
   return JSON.stringify(v) ?? 'null';
 }
 
-export function planHash(plan: Plan): string {
-  return sha256(canonical(plan));
+/**
+ * The identity of a sweep: the content of the experiment, scenario and seed files (their sha256), everything
+ * the plan derives from them and the options, and the hqsim version, never a path. Resume and merge compare it,
+ * so they work from any directory and machine, and refuse a sweep of other files, options or code.
+ */
+export function planHash(plan: Plan, version: string = VERSION): string {
+  const { experiment, scenario, ...rest } = plan;
+  const identity = { ...rest, experiment: { sha256: experiment.sha256 }, scenario: { file: scenario.file, name: scenario.name, inputs: scenario.inputs.map((x) => x.sha256) } };
+  return sha256(canonical({ hqsim: version, plan: identity }));
+}
+
+/** `path` relative to the experiment file's directory, with / separators (as manifests record it). */
+function fromExperiment(experimentFile: string, path: string): string {
+  const r = relative(dirname(resolve(experimentFile)), resolve(path));
+  return (r === '' ? basename(path) : r).split(sep).join('/');
 }
 
 const EXPERIMENT_KEYS = ['name', 'description', 'scenario', 'years', 'seed', 'factors', 'arms', 'baseline', 'design', 'replications', 'metrics',
@@ -189,16 +207,12 @@ const EXPERIMENT_KEYS = ['name', 'description', 'scenario', 'years', 'seed', 'fa
   'trajectories', 'summary', 'cityYear', 'contest', 'city', 'column', 'year', 'aggregate', 'id', 'metric', 'ciWidth', 'maxReplications',
   'uncertainties', 'levers', 'outcomes', 'cost'];
 
-function displayPath(f: string): string {
-  const r = relative(process.cwd(), f);
-  return r && !r.startsWith('..') && !isAbsolute(r) ? r : f;
-}
-
 /** Read, validate and expand an experiment file. Throws ScenarioError (located problems) on bad input. */
 export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    throw new ScenarioError([{ file, path: '', message: `cannot read experiment: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }]);
+  try { text = readInputFile(file); } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    throw new ScenarioError([{ file, path: '', message: `cannot read experiment: ${e.reason}` }]);
   }
   const { src, raw } = readDocument(text, file, 'an experiment (name:, scenario:, factors:, design:, metrics:, ...)');
   const problems: Problem[] = [];
@@ -273,8 +287,11 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   }
   if (ex.metrics === undefined && ex.outcomes === undefined) at([], 'give the metrics to record: "metrics" (or "outcomes")');
   if (ex.design.type === 'sobol' && 2 * factors.length > 64) at(['factors'], 'a Sobol design supports at most 32 factors');
-  // Keep going: arms, factor ends and metrics are checked too, so that one pass reports every problem.
-  if (arms.length === 0) throw new ScenarioError(problems);
+  // Sizes before any work: the checks below load the scenario once per arm and factor value.
+  const sizes = experimentLimitProblems(ex, factors, arms.length);
+  for (const l of sizes) at(l.path, l.message);
+  // Otherwise keep going: arms, factor ends and metrics are checked too, so that one pass reports every problem.
+  if (arms.length === 0 || sizes.length) throw new ScenarioError(problems);
 
   // Every arm and both ends of every factor must give a valid scenario; errors point at the experiment entry.
   const trial = (overrides: Record<string, unknown>, arm: PlanArm, where: (string | number)[], what: string) => {
@@ -288,7 +305,10 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
   };
   const armScenarios = arms.map((a) => trial({}, a, ex.arms ? ['arms', a.name] : ['scenario'], `arm "${a.name}" does not give a valid scenario`));
   factors.forEach((f, i) => {
-    const ends: Level[] = f.kind === 'range' ? [f.min, f.max] : f.values;
+    // Both ends of a range and a value the design takes inside it, so that a range feeding a whole-number
+    // field (members: 20.5) is reported here rather than failing in a worker.
+    const inside = f.kind === 'range' ? interiorValue(f, ex.design) : undefined;
+    const ends: Level[] = f.kind === 'range' ? [f.min, f.max, ...(inside === undefined ? [] : [inside])] : f.values;
     for (const v of ends) {
       if (trial({ [f.path]: v }, arms[0], [...factorWhere[i], 'path'], `${f.path} = ${JSON.stringify(v)} does not give a valid scenario`) === undefined) break;
     }
@@ -396,6 +416,8 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     if (maxReplications < ex.replications) throw new PlanUsageError(`the replication cap (${maxReplications}) is below the initial replications (${ex.replications})`);
     adaptive = { metric, ciWidth, maxReplications };
   }
+  for (const l of runLimitProblems(ex, designPointCount(ex, factors), arms.length, adaptive?.maxReplications ?? ex.replications, metrics.length)) at(l.path, l.message);
+  if (problems.length) throw new ScenarioError(problems);
 
   // Design.
   const asDesign = (list: PlanFactor[]): Factor[] => list.map((f) => (f.kind === 'range'
@@ -439,8 +461,8 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     format: 1,
     name: ex.name,
     description: ex.description ?? '',
-    experiment: { file: displayPath(resolve(file)), sha256: sha256(text) },
-    scenario: { file: ex.scenario, path: scenarioPath, name: base.name, inputs: base.inputs.map((x) => ({ file: displayPath(resolve(x.file)), sha256: x.sha256 })) },
+    experiment: { file: basename(file), sha256: sha256(text) },
+    scenario: { file: ex.scenario, path: scenarioPath, name: base.name, inputs: base.inputs.map((x) => ({ file: fromExperiment(file, x.file), sha256: x.sha256 })) },
     years: ex.years ?? null,
     seed: ex.seed,
     factors,
@@ -456,6 +478,16 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     metrics,
     ...(cost ? { cost } : {}),
   };
+}
+
+/** A value strictly inside a range factor that the design will use, if it uses one (the first inner grid level, else a generic inner point). */
+function interiorValue(f: PlanFactor & { kind: 'range' }, design: ExperimentFile['design']): Level | undefined {
+  const factor: Factor = { name: f.name, kind: 'range', min: f.min, max: f.max, integer: f.integer, log: f.log };
+  let v: Level | undefined;
+  if (design.type === 'grid') { const L = f.levels ?? design.levels; v = L >= 3 ? gridLevels(factor, L)[1] : undefined; }
+  else if (design.type === 'morris') v = design.levels >= 3 ? fromGrid(factor, 1 / (design.levels - 1)) : undefined;
+  else v = fromUnit(factor, 0.381966);
+  return v === f.min || v === f.max ? undefined : v;
 }
 
 /** A command-line option that does not fit the experiment (exit 2, no file location). */

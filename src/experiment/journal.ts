@@ -4,9 +4,14 @@
  * the next reader cuts off. `fsync` runs periodically and at the end. The journal is the source of truth for
  * resume and merge; final tables are computed from it in a fixed order, so they never depend on completion order.
  *
- * Line format: {"p":<point>,"a":<arm index>,"r":<replication>,"v":[<metric values, null when missing>]}
+ * Line format: {"p":<point>,"a":<arm index>,"r":<replication>,"v":[<metric values, null when missing>],"c":"<checksum>"}
+ * where the checksum is the first 8 hex digits of the sha256 of the line's bytes up to `,"c"` followed by `}`.
+ * A line whose checksum, shape or run does not fit is damaged: it is reported with its line number, and
+ * `--repair` moves it to journal.damaged.ndjson so that its run is done again, keeping every intact line.
  */
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { withPath } from '../output/system-errors.ts';
 import type { Value } from './metrics.ts';
 
 export interface Entry { p: number; a: number; r: number; v: Value[] }
@@ -59,13 +64,46 @@ export class RunIndex {
 
 export class JournalError extends Error {}
 
+/** One damaged line of a journal. */
+export interface Damage { line: number; offset: number; length: number; reason: string }
+
+/** Lines of a journal that fail their checksum, shape or meaning (exit 2; `--repair` drops them). */
+export class JournalDamageError extends JournalError {
+  constructor(readonly path: string, readonly damaged: Damage[], readonly lines: number, remedy: string) {
+    const d = damaged[0];
+    const more = damaged.length > 1 ? `; ${damaged.length} damaged lines of ${lines} (lines ${damaged.slice(0, 8).map((x) => x.line).join(', ')}${damaged.length > 8 ? ', ...' : ''})` : '';
+    super(`${path}:${d.line}: damaged journal line: ${d.reason}${more}; ${remedy}`);
+  }
+}
+
+const checksum = (body: string) => createHash('sha256').update(body).digest('hex').slice(0, 8);
+const MARK = ',"c":"';
+
+/** A line's entry, or why it is damaged. */
+export function parseLine(line: string): Entry | string {
+  const at = line.lastIndexOf(MARK);
+  if (at < 0 || !line.endsWith('"}') || line.length - at !== MARK.length + 10) return 'no checksum (not a line hqsim wrote)';
+  const body = line.slice(0, at) + '}';
+  if (checksum(body) !== line.slice(at + MARK.length, -2)) return 'checksum mismatch (the line was changed after it was written)';
+  let o: Entry;
+  try { o = JSON.parse(body) as Entry; } catch { return 'not JSON'; }
+  const index = (x: unknown) => Number.isSafeInteger(x) && (x as number) >= 0;
+  if (!o || typeof o !== 'object' || !index(o.p) || !index(o.a) || !index(o.r)) return 'point, arm and replication must be whole numbers from 0';
+  if (!Array.isArray(o.v) || !o.v.every((x) => x === null || (typeof x === 'number' && Number.isFinite(x)))) return 'metric values must be numbers or null';
+  return { p: o.p, a: o.a, r: o.r, v: o.v };
+}
+
 /**
- * Scan a journal, calling `onEntry` for every whole, valid line. A torn last line (no newline, or not JSON) is
- * cut off when `repair` is set; a bad line elsewhere is an error. Returns the length of the valid part.
+ * Scan a journal, calling `onEntry` for every whole, intact line; `onEntry` may reject an entry by returning a
+ * reason (a run that does not belong to the sweep, a second line for the same run). A torn last line (no newline:
+ * a write cut short by a kill) is cut off when `repairTail` is set, else it is an error. Returns the damaged lines
+ * (the caller reports or drops them) and the number of lines read.
  */
-export function scanJournal(path: string, onEntry: (e: Entry, off: number, len: number) => void, repair: boolean): number {
-  if (!existsSync(path)) return 0;
-  const fd = openSync(path, repair ? 'r+' : 'r');
+export function scanJournal(path: string, onEntry: (e: Entry, off: number, len: number) => string | void, repairTail: boolean): { damaged: Damage[]; lines: number } {
+  const damaged: Damage[] = [];
+  if (!existsSync(path)) return { damaged, lines: 0 };
+  const fd = withPath(path, () => openSync(path, repairTail ? 'r+' : 'r'));
+  let lineNo = 0;
   try {
     const size = fstatSync(fd).size;
     const buf = Buffer.alloc(1 << 20);
@@ -82,39 +120,70 @@ export function scanJournal(path: string, onEntry: (e: Entry, off: number, len: 
       for (;;) {
         const nl = chunk.indexOf(10, start);
         if (nl < 0) break;
-        const line = chunk.subarray(start, nl).toString('utf8');
+        lineNo++;
         const off = pos + start;
-        const e = parseEntry(line);
-        if (!e) {
-          // Only the very last line may be torn.
-          if (pos + nl + 1 < size) throw new JournalError(`${path}: bad line at byte ${off}; the journal is damaged`);
-          break;
-        }
-        onEntry(e, off, nl + 1 - start);
+        const len = nl + 1 - start;
+        const e = parseLine(chunk.subarray(start, nl).toString('utf8'));
+        const reason = typeof e === 'string' ? e : onEntry(e, off, len);
+        if (reason) damaged.push({ line: lineNo, offset: off, length: len, reason });
         good = pos + nl + 1;
         start = nl + 1;
       }
       carry = chunk.subarray(start);
       pos += start;
+      // A line longer than 16 MB is not one hqsim wrote: stop rather than buffer a runaway file.
+      if (carry.length > 1 << 24) { damaged.push({ line: lineNo + 1, offset: pos, length: size - pos, reason: 'a line longer than 16 MB' }); good = size; break; }
     }
     if (good < size) {
-      if (!repair) throw new JournalError(`${path}: the last ${size - good} bytes are a torn line; run the sweep with --resume to repair it`);
-      ftruncateSync(fd, good);
+      if (!repairTail) throw new JournalError(`${path}: the last ${size - good} bytes are a torn line (the sweep was stopped while writing); run the sweep with --resume to cut it off`);
+      withPath(path, () => ftruncateSync(fd, good));
     }
-    return good;
+    return { damaged, lines: lineNo };
   } finally { closeSync(fd); }
 }
 
-function parseEntry(line: string): Entry | undefined {
+/**
+ * Move damaged lines out of the journal into journal.damaged.ndjson beside it (appended, for inspection),
+ * keeping every other line in order. The journal is rewritten under a temporary name and renamed into place.
+ */
+export function dropDamaged(path: string, damaged: Damage[]): void {
+  const skip = new Set(damaged.map((d) => d.offset));
+  const tmp = `${path}.tmp`;
+  const src = withPath(path, () => openSync(path, 'r'));
+  const out = withPath(tmp, () => openSync(tmp, 'w'));
+  const bad: Buffer[] = [];
   try {
-    const o = JSON.parse(line) as Entry;
-    if (!Number.isInteger(o.p) || !Number.isInteger(o.a) || !Number.isInteger(o.r) || !Array.isArray(o.v)) return undefined;
-    return o;
-  } catch { return undefined; }
+    const size = fstatSync(src).size;
+    const sorted = [...damaged].sort((a, b) => a.offset - b.offset);
+    let at = 0;
+    const copy = (from: number, to: number) => {
+      const buf = Buffer.alloc(Math.min(1 << 20, Math.max(0, to - from)));
+      for (let o = from; o < to;) {
+        const n = readSync(src, buf, 0, Math.min(buf.length, to - o), o);
+        if (n <= 0) break;
+        withPath(tmp, () => writeSync(out, buf, 0, n));
+        o += n;
+      }
+    };
+    for (const d of sorted) {
+      if (!skip.has(d.offset)) continue;
+      copy(at, d.offset);
+      const b = Buffer.alloc(d.length);
+      readSync(src, b, 0, d.length, d.offset);
+      bad.push(b);
+      at = d.offset + d.length;
+    }
+    copy(at, size);
+    fsyncSync(out);
+  } finally { closeSync(src); closeSync(out); }
+  const kept = path.replace(/\.ndjson$/, '') + '.damaged.ndjson';
+  withPath(kept, () => appendFileSync(kept, Buffer.concat(bad)));
+  withPath(path, () => renameSync(tmp, path));
 }
 
 export function entryLine(e: Entry): string {
-  return JSON.stringify({ p: e.p, a: e.a, r: e.r, v: e.v }) + '\n';
+  const body = JSON.stringify({ p: e.p, a: e.a, r: e.r, v: e.v });
+  return `${body.slice(0, -1)}${MARK}${checksum(body)}"}\n`;
 }
 
 /** Appends lines; fsync at most every `syncMs` and on close. */
@@ -122,8 +191,8 @@ export class JournalWriter {
   private fd: number;
   size: number;
   private lastSync = 0;
-  constructor(path: string, private syncMs = 1000) {
-    this.fd = openSync(path, 'a');
+  constructor(private path: string, private syncMs = 1000) {
+    this.fd = withPath(path, () => openSync(path, 'a'));
     this.size = fstatSync(this.fd).size;
   }
   /** Writes whole lines in one write(); returns the offset they start at. */
@@ -131,25 +200,27 @@ export class JournalWriter {
     const off = this.size;
     const b = Buffer.from(text, 'utf8');
     let done = 0;
-    while (done < b.length) done += writeSync(this.fd, b, done, b.length - done);
+    withPath(this.path, () => { while (done < b.length) done += writeSync(this.fd, b, done, b.length - done); });
     this.size += b.length;
     const now = Date.now();
-    if (now - this.lastSync >= this.syncMs) { fsyncSync(this.fd); this.lastSync = now; }
+    if (now - this.lastSync >= this.syncMs) { withPath(this.path, () => fsyncSync(this.fd)); this.lastSync = now; }
     return off;
   }
-  close(): void { fsyncSync(this.fd); closeSync(this.fd); }
+  close(): void {
+    try { withPath(this.path, () => fsyncSync(this.fd)); } finally { closeSync(this.fd); }
+  }
 }
 
-/** Random access to journal lines by (file, offset, length). */
+/** Random access to journal lines by (file, offset, length); every line is checked again as it is read. */
 export class JournalReader {
   private fds: number[];
   private buf = Buffer.alloc(1 << 16);
-  constructor(paths: string[]) { this.fds = paths.map((p) => openSync(p, 'r')); }
+  constructor(private paths: string[]) { this.fds = paths.map((p) => withPath(p, () => openSync(p, 'r'))); }
   read(file: number, off: number, len: number): Entry {
     if (len > this.buf.length) this.buf = Buffer.alloc(len * 2);
     const n = readSync(this.fds[file], this.buf, 0, len, off);
-    const e = parseEntry(this.buf.subarray(0, n).toString('utf8').trimEnd());
-    if (!e) throw new JournalError(`journal line at byte ${off} is unreadable`);
+    const e = parseLine(this.buf.subarray(0, n).toString('utf8').replace(/\n$/, ''));
+    if (typeof e === 'string') throw new JournalError(`${this.paths[file]}: the line at byte ${off} is damaged (${e}); it changed while the sweep ran`);
     return e;
   }
   close(): void { for (const fd of this.fds) closeSync(fd); }

@@ -7,27 +7,33 @@
  * (point, arm, replication) order, so worker count, completion order, interruptions and sharding do not
  * change a byte of runs, points, arms or sensitivity.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
-import { writeAtomically, stableJson } from '../output/write.ts';
+import { abandonDirectory, discardPrevious, inspectTarget, recoverTarget, writeAtomically } from '../output/replace.ts';
 import { loadScenario } from '../scenario/load.ts';
-import { suggest } from '../scenario/errors.ts';
+import { suggest, type Problem } from '../scenario/errors.ts';
+import { overLimit, formatCount } from '../limits/index.ts';
+import { VERSION } from '../version.ts';
 import { planHash, pointOverrides, replicationSeed, type Plan } from './file.ts';
-import { JournalReader, JournalWriter, RunIndex, scanJournal, entryLine, JournalError, type Entry } from './journal.ts';
+import { JournalReader, JournalWriter, RunIndex, scanJournal, dropDamaged, entryLine, JournalDamageError, JournalError, type Entry } from './journal.ts';
+import { STATE_DIR, createSweepDir, journalPath as journalOf, planPath as planOf, planText, readPlan, readState, stateText, statePath as stateOf, writeFileAtomic } from './state.ts';
 import { Progression, Scope, type Shard } from './progression.ts';
 import { writeTables, type TablesResult } from './tables.ts';
 import { createProgress } from './progress.ts';
 import { wilson } from './stats.ts';
-import type { OddsOutcome, OddsTask, SweepTask, SweepTaskResult } from './worker.ts';
+import type { OddsOutcome, OddsTask, SweepTask, SweepTaskResult, TaskFailure } from './worker.ts';
 import { TERM_NAMES } from '../model/scoring.ts';
 import { ruleFor } from '../model/contest.ts';
 
 /** Bad use of a sweep directory or option (exit 2). */
 export class SweepUsageError extends Error {}
 
-export const STATE_DIR = '.sweep';
+/** A design point (with an arm) that the scenario rejects, found while running (exit 2). */
+export class SweepPointError extends Error {}
+
+export { STATE_DIR };
 /**
  * Runs per sweep task: sized so that a task takes about TASK_MS in its worker (from the times of tasks
  * already done), between 1 and MAX_CHUNK. Small runs (a quickstart run is under a millisecond) then cost
@@ -37,17 +43,17 @@ export const STATE_DIR = '.sweep';
 const TASK_MS = 50;
 const MAX_CHUNK = 1000;
 
-interface State { planHash: string; shard: string | null; complete: boolean }
-
 export const shardLabel = (s: Shard | null) => (s ? `${s.index + 1}/${s.count}` : null);
 
-function writeFileAtomic(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+/** A failure reported by a worker, as the error the command line reports. */
+function taskError(f: TaskFailure, plan: Plan | null, p: number, a: number, whatWasWritten: string): Error {
+  if (f.kind === 'system') return Object.assign(new Error(f.message), { code: f.code, syscall: f.syscall, path: f.path });
+  const where = plan
+    ? `design point ${p}${plan.factors.length ? ` (${plan.factors.map((x, j) => `${x.name} = ${JSON.stringify(plan.points[p][j])}`).join(', ')})` : ''}${plan.arms.length > 1 || plan.arms[a].name !== 'base' ? ` in arm "${plan.arms[a].name}"` : ''}`
+    : 'the scenario';
+  const why = f.problems.slice(0, 3).map((x: Problem) => `${x.path || x.file}: ${x.message}`).join('; ');
+  return new SweepPointError(`${where} does not give a valid scenario: ${why}; change the factor ranges or arms so that every point is valid (${whatWasWritten})`);
 }
-
-function readJson<T>(path: string): T { return JSON.parse(readFileSync(path, 'utf8')) as T; }
 
 export function defaultWorkers(): number { return Math.max(1, availableParallelism()); }
 
@@ -85,6 +91,8 @@ export interface SweepOptions {
   out: string;
   workers: number;
   resume?: boolean;
+  /** With resume: drop damaged journal lines (kept in journal.damaged.ndjson) and rebuild a damaged state. */
+  repair?: boolean;
   force?: boolean;
   keepRuns?: boolean;
   quiet?: boolean;
@@ -93,7 +101,7 @@ export interface SweepOptions {
   clock?: () => number;
 }
 
-export interface SweepResult extends TablesResult { dir: string; executed: number; resumed: number; seconds: number; runsPerSecond: number }
+export interface SweepResult extends TablesResult { dir: string; executed: number; resumed: number; seconds: number; runsPerSecond: number; recovered: string[] }
 
 interface Unit { p: number; a: number; reps: number[] }
 
@@ -120,35 +128,51 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
   const shard = opts.shard ?? null;
   const clock = opts.clock ?? (() => performance.now() / 1000);
   const t0 = clock();
-  const stateDir = join(dir, STATE_DIR);
-  const statePath = join(stateDir, 'state.json');
-  const journalPath = join(stateDir, 'journal.ndjson');
+  const statePath = stateOf(dir);
+  const journalPath = journalOf(dir);
   const hash = planHash(plan);
+  const label = shardLabel(shard);
+  const workersProblem = overLimit('workers', opts.workers);
+  if (workersProblem) throw new SweepUsageError(`--workers: ${workersProblem}`);
 
-  if (existsSync(dir)) {
-    if (opts.force) rmSync(dir, { recursive: true, force: true });
-    else if (opts.resume) {
-      if (!existsSync(statePath)) throw new SweepUsageError(`${dir} exists but holds no sweep to resume; use --force to replace it, or another --out`);
-      const st = readJson<State>(statePath);
-      if (st.planHash !== hash) throw new SweepUsageError(`${dir} holds a sweep of a different plan (the experiment, its scenario or the --ci-width options changed); use --force to start over, or another --out`);
-      if (st.shard !== shardLabel(shard)) throw new SweepUsageError(`${dir} holds ${st.shard ? `shard ${st.shard}` : 'a whole sweep'}, not ${shard ? `shard ${shardLabel(shard)}` : 'a whole sweep'}`);
-    } else throw new SweepUsageError(`${dir} exists; use --resume to continue the sweep there, or --force to start over`);
+  // Finish what a stopped command left, then open, create or replace the directory.
+  const recovered = recoverTarget(dir);
+  const target = inspectTarget(dir);
+  let created = false;
+  if (target.kind === 'refused') throw new SweepUsageError(`${dir} ${target.reason}`);
+  if (target.kind === 'result' && !opts.force) {
+    if (target.what === 'run') throw new SweepUsageError(`${dir} holds the result of hqsim run, not a sweep; use --force to replace it, or another --out`);
+    if (!opts.resume) throw new SweepUsageError(`${dir} exists; use --resume to continue the sweep there, or --force to start over`);
+    recovered.push(...openSweepDir(dir, plan, hash, label, opts.repair ?? false));
+  } else {
+    createSweepDir(dir, plan, hash, label, target);
+    created = true;
   }
-  if (!existsSync(statePath)) {
-    mkdirSync(stateDir, { recursive: true });
-    writeFileAtomic(join(stateDir, 'plan.json'), stableJson(plan));
-    writeFileAtomic(statePath, stableJson({ planHash: hash, shard: shardLabel(shard), complete: false } satisfies State));
-  }
+  if (opts.keepRuns) cleanDetail(join(dir, 'detail'));
 
   const P = plan.points.length;
   const A = plan.arms.length;
+  const M = plan.metrics.length;
   const scope = new Scope(plan, shard);
-  const index = new RunIndex(A);
   const cap = plan.adaptive?.maxReplications ?? plan.replications;
-  scanJournal(journalPath, (e, off, len) => {
-    if (e.p >= P || e.a >= A || e.r >= cap || !scope.hasRep(e.p, e.r)) throw new JournalError(`${journalPath}: run (point ${e.p}, arm ${e.a}, replication ${e.r}) does not belong to this sweep`);
-    index.add(e.p, e.a, e.r, 0, off, len);
-  }, true);
+  let index = new RunIndex(A);
+  const scan = () => {
+    index = new RunIndex(A);
+    return scanJournal(journalPath, (e, off, len) => {
+      if (e.p >= P || e.a >= A || e.r >= cap || !scope.hasRep(e.p, e.r)) return `run (point ${e.p}, arm ${e.a}, replication ${e.r}) does not belong to this sweep${shard ? ` (shard ${label})` : ''}`;
+      if (e.v.length !== M) return `${e.v.length} metric values where the sweep has ${M}`;
+      if (!index.add(e.p, e.a, e.r, 0, off, len)) return `run (point ${e.p}, arm ${e.a}, replication ${e.r}) is already on an earlier line`;
+    }, true);
+  };
+  let scanned = scan();
+  if (scanned.damaged.length) {
+    const intact = scanned.lines - scanned.damaged.length;
+    if (!opts.repair) throw new JournalDamageError(journalPath, scanned.damaged, scanned.lines, `to keep the ${formatCount(intact)} intact run${intact === 1 ? '' : 's'} and do the damaged ones again, add --repair`);
+    dropDamaged(journalPath, scanned.damaged);
+    recovered.push(`moved ${scanned.damaged.length} damaged journal line${scanned.damaged.length === 1 ? '' : 's'} to ${STATE_DIR}/journal.damaged.ndjson; ${scanned.damaged.length === 1 ? 'its run is' : 'their runs are'} done again`);
+    scanned = scan();
+    if (scanned.damaged.length) throw new JournalDamageError(journalPath, scanned.damaged, scanned.lines, 'the repair did not take: start over with --force');
+  }
   const resumed = index.count;
 
   const writer = new JournalWriter(journalPath);
@@ -195,7 +219,13 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
     seeds: u.reps.map((r) => replicationSeed(plan.seed, r)),
     ...(opts.keepRuns ? { keepDirs: u.reps.map((r) => join(dir, 'detail', `point-${u.p}`, plan.arms[u.a].name, `rep-${r}`)) } : {}),
   });
-  const complete = (u: Unit, { values, ms }: SweepTaskResult) => {
+  const complete = (u: Unit, res: SweepTaskResult) => {
+    if ('failure' in res) {
+      throw taskError(res.failure, plan, u.p, u.a, created
+        ? 'nothing was written'
+        : `the runs done so far stay in ${join(dir, STATE_DIR)}`);
+    }
+    const { values, ms } = res;
     chunker.timed(u.reps.length, ms);
     const lines = u.reps.map((r, i) => entryLine({ p: u.p, a: u.a, r, v: values[i] }));
     let off = writer.append(lines.join(''));
@@ -220,10 +250,20 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
       await drive<Unit, SweepTaskResult>(p, opts.workers, next, toTask, complete)
         .finally(() => progress.stop());
     }
-  } finally {
-    writer.close();
+  } catch (e) {
+    try { writer.close(); } catch { /* the first error is the one to report */ }
+    reader.close();
     await pool?.destroy();
+    // A design point the scenario rejects: the experiment must change, so a sweep this command created is
+    // removed (and a result it was replacing is put back).
+    if (e instanceof SweepPointError && created) {
+      abandonDirectory(dir);
+      if (target.kind === 'empty') mkdirSync(dir); // a directory the user made stays, empty
+    }
+    throw e;
   }
+  writer.close();
+  await pool?.destroy();
 
   for (let p = 0; p < P; p++) {
     const miss = prog.settle(p);
@@ -234,30 +274,90 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
   try {
     result = writeTables(plan, dir, scope, prog, (p, a, r) => (index.has(p, a, r) ? read(p, a, r) : undefined), { shard, wallTimeSeconds: seconds });
   } finally { reader.close(); }
-  writeFileAtomic(statePath, stableJson({ planHash: hash, shard: shardLabel(shard), complete: true } satisfies State));
+  writeFileAtomic(statePath, stateText({ planHash: hash, shard: label, complete: true }));
+  discardPrevious(dir);
   const executed = done - resumed;
-  return { ...result, dir, executed, resumed, seconds, runsPerSecond: seconds > 0 ? executed / seconds : 0 };
+  return { ...result, dir, executed, resumed, seconds, runsPerSecond: seconds > 0 ? executed / seconds : 0, recovered };
+}
+
+/**
+ * Open an existing sweep directory for --resume: its state must be intact and of this plan (content of the
+ * experiment, scenario and seed files, options, hqsim version), and plan.json must match. A state.json that a
+ * stop while starting left missing is rebuilt; a damaged one (or plan.json) is rebuilt only with `repair`.
+ * Returns notes on what was rebuilt.
+ */
+function openSweepDir(dir: string, plan: Plan, hash: string, label: string | null, repair: boolean): string[] {
+  const statePath = stateOf(dir), planPath = planOf(dir);
+  const st = readState(statePath);
+  const rebuild = (why: string) => {
+    mkdirSync(join(dir, STATE_DIR), { recursive: true });
+    writeFileAtomic(planPath, planText(plan));
+    writeFileAtomic(statePath, stateText({ planHash: hash, shard: label, complete: false }));
+    return [`rebuilt ${STATE_DIR}/state.json: ${why}`];
+  };
+  const planMatches = () => readPlan(planPath, hash, VERSION) !== undefined;
+  const journalEmpty = () => !existsSync(journalOf(dir)) || statSync(journalOf(dir)).size === 0;
+  if ('missing' in st) {
+    if (planMatches() || (!existsSync(planPath) && journalEmpty())) return rebuild('the sweep was stopped while starting');
+    throw new SweepUsageError(`${dir} holds no sweep state (${STATE_DIR}/state.json) and its plan is not this experiment's; use --force to start over, or another --out`);
+  }
+  if ('damaged' in st) {
+    if (!repair) throw new SweepUsageError(`${statePath} is damaged: ${st.damaged}; to rebuild it (when ${STATE_DIR}/plan.json is this experiment's) and keep the journal, add --repair`);
+    if (!planMatches()) throw new SweepUsageError(`${statePath} is damaged and ${planPath} is not this experiment's plan, so the journal cannot be trusted; start over with --force`);
+    return rebuild('it was damaged');
+  }
+  const s = st.state;
+  if (s.planHash !== hash) {
+    throw new SweepUsageError(`${dir} holds a sweep of a different plan (the experiment, its scenario or seed files, the --ci-width options${s.hqsim !== VERSION ? `, or the hqsim version: ${s.hqsim}, this is ${VERSION}` : ' or the hqsim version'} changed); use --force to start over, or another --out`);
+  }
+  if (s.shard !== label) throw new SweepUsageError(`${dir} holds ${s.shard ? `shard ${s.shard}` : 'a whole sweep'}, not ${label ? `shard ${label}` : 'a whole sweep'}`);
+  if (!planMatches()) {
+    if (!repair) throw new SweepUsageError(`${planPath} is damaged (it no longer matches the plan hash in state.json); to rewrite it from the experiment, add --repair`);
+    writeFileAtomic(planPath, planText(plan));
+    return [`rewrote ${STATE_DIR}/plan.json, which was damaged`];
+  }
+  return [];
+}
+
+/** Remove what runs stopped by a kill left under detail/ (partial and replaced run directories). */
+function cleanDetail(detail: string): void {
+  if (!existsSync(detail)) return;
+  const stale = /^\.rep-\d+\.(partial-|previous$|trash-)/;
+  for (const point of readdirSync(detail)) {
+    const pd = join(detail, point);
+    if (!statSync(pd).isDirectory()) continue;
+    for (const arm of readdirSync(pd)) {
+      const ad = join(pd, arm);
+      if (!statSync(ad).isDirectory()) continue;
+      for (const name of readdirSync(ad)) if (stale.test(name)) rmSync(join(ad, name), { recursive: true, force: true });
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------
 // Merge
 // ---------------------------------------------------------------------------
 
-export interface MergeResult extends TablesResult { dir: string; shards: number }
+export interface MergeResult extends TablesResult { dir: string; shards: number; recovered: string[] }
 
 /** Combine finished shard directories into the directory a single-machine sweep would have written. */
 export function mergeShards(dirs: string[], opts: { out?: string; force?: boolean } = {}): MergeResult {
   if (dirs.length === 0) throw new SweepUsageError('merge: give the shard directories');
   const shards = dirs.map((d) => {
     const dir = resolve(d);
-    const statePath = join(dir, STATE_DIR, 'state.json');
-    if (!existsSync(statePath)) throw new SweepUsageError(`${d}: not a sweep directory (no ${STATE_DIR}/state.json)`);
-    const state = readJson<State>(statePath);
-    const plan = readJson<Plan>(join(dir, STATE_DIR, 'plan.json'));
+    const statePath = stateOf(dir);
+    const st = readState(statePath);
+    if ('missing' in st) throw new SweepUsageError(`${d}: not a sweep directory (no ${STATE_DIR}/state.json)`);
+    // The remedy needs the plan; a damaged state leaves only plan.json to name the experiment.
+    if ('damaged' in st) throw new SweepUsageError(`${statePath} is damaged: ${st.damaged}; repair the shard with \`hqsim sweep <experiment> --shard i/n --out ${d} --resume --repair\`, then merge again`);
+    const state = st.state;
+    const plan = readPlan(planOf(dir), state.planHash, state.hqsim);
+    if (!plan) throw new SweepUsageError(`${planOf(dir)} is damaged (it does not match the plan hash in state.json); repair the shard with \`hqsim sweep <experiment> --shard ${state.shard ?? '?'} --out ${d} --resume --repair\`, then merge again`);
     if (!state.complete || !existsSync(join(dir, 'manifest.json'))) {
-      throw new SweepUsageError(`${d}: ${state.shard ? `shard ${state.shard}` : 'the sweep'} is incomplete; finish it with \`hqsim sweep ... --shard ${state.shard ?? '?'} --out ${d} --resume\``);
+      throw new SweepUsageError(`${d}: ${state.shard ? `shard ${state.shard}` : 'the sweep'} is incomplete; finish it with \`hqsim sweep ${plan.experiment.file} --shard ${state.shard ?? '?'} --out ${d} --resume\``);
     }
     if (!state.shard) throw new SweepUsageError(`${d}: holds a whole sweep, not a shard; nothing to merge`);
+    if (state.hqsim !== VERSION) throw new SweepUsageError(`${d}: shard ${state.shard} was run with hqsim ${state.hqsim}; this is hqsim ${VERSION}: merge with the version that ran the shards`);
     const [i, n] = state.shard.split('/').map(Number);
     return { d, dir, state, plan, shard: { index: i - 1, count: n } as Shard };
   });
@@ -281,13 +381,16 @@ export function mergeShards(dirs: string[], opts: { out?: string; force?: boolea
   const A = plan.arms.length;
   const P = plan.points.length;
   const index = new RunIndex(A);
-  const paths = shards.map((s) => join(s.dir, STATE_DIR, 'journal.ndjson'));
+  const M = plan.metrics.length;
+  const paths = shards.map((s) => journalOf(s.dir));
   shards.forEach((s, f) => {
     const scope = new Scope(plan, s.shard);
-    scanJournal(paths[f], (e, off, len) => {
-      if (e.p >= P || e.a >= A || !scope.hasRep(e.p, e.r)) throw new SweepUsageError(`${s.d}: its journal holds run (point ${e.p}, arm ${e.a}, replication ${e.r}), which is not part of shard ${s.state.shard}`);
-      index.add(e.p, e.a, e.r, f, off, len);
+    const { damaged, lines } = scanJournal(paths[f], (e, off, len) => {
+      if (e.p >= P || e.a >= A || !scope.hasRep(e.p, e.r)) return `run (point ${e.p}, arm ${e.a}, replication ${e.r}) is not part of shard ${s.state.shard}`;
+      if (e.v.length !== M) return `${e.v.length} metric values where the sweep has ${M}`;
+      if (!index.add(e.p, e.a, e.r, f, off, len)) return `run (point ${e.p}, arm ${e.a}, replication ${e.r}) is already on an earlier line`;
     }, false);
+    if (damaged.length) throw new JournalDamageError(paths[f], damaged, lines, `repair the shard with \`hqsim sweep ${plan.experiment.file} --shard ${s.state.shard} --out ${s.d} --resume --repair\`, then merge again`);
   });
   const reader = new JournalReader(paths);
   const read = (p: number, a: number, r: number): Entry => { const at = index.get(p, a, r)!; return reader.read(at.file, at.off, at.len); };
@@ -303,16 +406,17 @@ export function mergeShards(dirs: string[], opts: { out?: string; force?: boolea
     }
     const out = resolve(opts.out ?? join('results', plan.name));
     if (shards.some((s) => s.dir === out)) throw new SweepUsageError(`--out ${out} is one of the shard directories`);
+    const recovered: string[] = [];
     const result = writeAtomically(out, opts.force ?? false, (tmp) => {
       mkdirSync(join(tmp, STATE_DIR));
-      writeFileSync(join(tmp, STATE_DIR, 'plan.json'), stableJson(plan));
-      const journal = new JournalWriter(join(tmp, STATE_DIR, 'journal.ndjson'), Infinity);
+      writeFileSync(planOf(tmp), planText(plan));
+      const journal = new JournalWriter(journalOf(tmp), Infinity);
       let r: TablesResult;
       try { r = writeTables(plan, tmp, scope, prog, (p, a, rr) => (index.has(p, a, rr) ? read(p, a, rr) : undefined), { shard: null, journalOut: journal }); } finally { journal.close(); }
-      writeFileSync(join(tmp, STATE_DIR, 'state.json'), stableJson({ planHash: first.state.planHash, shard: null, complete: true } satisfies State));
+      writeFileSync(stateOf(tmp), stateText({ planHash: first.state.planHash, shard: null, complete: true, hqsim: first.state.hqsim }));
       return r;
-    });
-    return { ...result, dir: out, shards: count };
+    }, { note: (n) => recovered.push(n) });
+    return { ...result, dir: out, shards: count, recovered };
   } finally { reader.close(); }
 }
 
@@ -339,6 +443,8 @@ export interface OddsReport {
 }
 
 export async function runOdds(file: string, opts: OddsOptions): Promise<OddsReport> {
+  const runsProblem = overLimit('oddsRuns', opts.runs) ?? overLimit('workers', opts.workers);
+  if (runsProblem) throw new SweepUsageError(runsProblem);
   const sc = loadScenario(file, { arm: opts.arm, years: opts.years });
   const def = sc.contests.find((c) => c.id === opts.contest);
   if (!def) {
@@ -365,7 +471,8 @@ export async function runOdds(file: string, opts: OddsOptions): Promise<OddsRepo
   const pool = makePool(opts.workers, {});
   progress.start(opts.runs, 0);
   try {
-    await drive<{ from: number; to: number }, OddsOutcome[]>(pool, opts.workers, next, toTask, (u, res) => {
+    await drive<{ from: number; to: number }, OddsOutcome[] | { failure: TaskFailure }>(pool, opts.workers, next, toTask, (u, res) => {
+      if ('failure' in res) throw taskError(res.failure, null, 0, 0, 'nothing was written');
       res.forEach((o, i) => { outcomes[u.from + i] = o; });
       done += res.length;
       progress.update(done, opts.runs);

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
 import { loadScenario, type Scenario } from '../scenario/load.ts';
+import { ScenarioError, type Problem } from '../scenario/errors.ts';
+import { isSystemError, withPath } from '../output/system-errors.ts';
 import { simulate, type EventRecord, type Recorder, type Summary } from '../model/engine.ts';
 import { CsvRecorder, stableJson, writeAtomically, writeJson } from '../output/write.ts';
 import { manifestOf } from '../index.ts';
@@ -61,9 +63,10 @@ export function runSweepTask(t: SweepTask, metrics: MetricSpec[]): Value[][] {
       let summary: Summary;
       try { summary = simulate(sc, { seed, recorder: rec }); } finally { csv.close(); }
       writeJson(join(tmp, 'summary.json'), summary);
-      writeFileSync(join(tmp, 'manifest.json'), stableJson(manifestOf(sc, seed, sc.years)));
+      const manifest = stableJson(manifestOf(sc, seed, sc.years));
+      withPath(join(tmp, 'manifest.json'), () => writeFileSync(join(tmp, 'manifest.json'), manifest));
       return rec.values(summary);
-    });
+    }, { recover: false });
   });
 }
 
@@ -118,13 +121,27 @@ export function runOddsTask(t: OddsTask): OddsOutcome[] {
   });
 }
 
+/**
+ * What a task could not do, as data (errors lose their kind between threads): a design point the scenario
+ * rejects, or a failure of the machine (a full disk under --keep-runs). Anything else is a bug and is thrown.
+ */
+export type TaskFailure =
+  | { kind: 'scenario'; problems: Problem[] }
+  | { kind: 'system'; code: string; syscall?: string; path?: string; message: string };
+
 /** A sweep task's metric values per seed, and the milliseconds it took (to size later tasks; never in results). */
-export interface SweepTaskResult { values: Value[][]; ms: number }
+export type SweepTaskResult = { values: Value[][]; ms: number } | { failure: TaskFailure };
 
 /** Piscina task entry (see worker.mjs). */
-export function runTask(t: SweepTask | OddsTask): SweepTaskResult | OddsOutcome[] {
-  if (t.kind === 'odds') return runOddsTask(t);
-  const t0 = performance.now();
-  const values = runSweepTask(t, (workerData as { metrics: MetricSpec[] }).metrics);
-  return { values, ms: performance.now() - t0 };
+export function runTask(t: SweepTask | OddsTask): SweepTaskResult | OddsOutcome[] | { failure: TaskFailure } {
+  try {
+    if (t.kind === 'odds') return runOddsTask(t);
+    const t0 = performance.now();
+    const values = runSweepTask(t, (workerData as { metrics: MetricSpec[] }).metrics);
+    return { values, ms: performance.now() - t0 };
+  } catch (e) {
+    if (e instanceof ScenarioError) return { failure: { kind: 'scenario', problems: e.problems } };
+    if (isSystemError(e)) return { failure: { kind: 'system', code: e.code, syscall: e.syscall, path: e.path, message: e.message } };
+    throw e;
+  }
 }

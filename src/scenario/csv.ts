@@ -1,4 +1,5 @@
 /** Minimal RFC 4180 CSV reader and writer (quoted fields, embedded commas, quotes and newlines). */
+import { neutralizeText } from '../output/cells.ts';
 
 export interface CsvTable { header: string[]; rows: { line: number; cells: string[] }[] }
 
@@ -40,7 +41,7 @@ export function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
   let s: string;
   if (typeof v === 'number') s = Number.isInteger(v) ? String(v) : formatNumber(v);
-  else s = String(v);
+  else s = neutralizeText(String(v));
   return needsQuote.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 

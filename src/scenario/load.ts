@@ -2,7 +2,6 @@
  * Scenario loading: file -> parsed document -> overrides (arms, sweep points) -> validated, complete scenario.
  * Every problem is collected with its file, line, column and field path; nothing is thrown half-way.
  */
-import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { dirname, resolve, relative } from 'node:path';
 import { z } from 'zod';
@@ -14,6 +13,8 @@ import { resolveParams, WEIGHT_GROUPS, getPath, type Params, type ParamOverrides
 import { parseCsv } from './csv.ts';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
 import { locate, pathString, readDocument, schemaKeys, zodProblems } from './locate.ts';
+import { InputFileError, readInputFile } from '../limits/index.ts';
+import { scenarioLimitProblems } from '../limits/scenario.ts';
 
 import { BUNDLED_HISTORY, BUNDLED_SEEDS } from './paths.ts';
 import { HISTORY_ATTRIBUTES, parseCityHistory } from './history.ts';
@@ -62,12 +63,17 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
+/** Path segments that would reach JavaScript's object machinery rather than the scenario. */
+const FORBIDDEN_SEGMENTS = new Set(['__proto__', 'constructor', 'prototype']);
+
 /**
  * Set a value at a dotted path in a raw scenario object; list segments are matched by element id. `trail`, when
  * given, receives the path as keys and list indices (where problems with the value will be reported).
  */
 export function setPath(raw: Record<string, unknown>, path: string, value: unknown, trail: (string | number)[] = []): string | undefined {
   const parts = path.split('.');
+  const bad = parts.find((k) => FORBIDDEN_SEGMENTS.has(k));
+  if (bad !== undefined) return `"${bad}" cannot be part of a path`;
   let cur: unknown = raw;
   for (let i = 0; i < parts.length; i++) {
     const k = parts[i];
@@ -86,7 +92,7 @@ export function setPath(raw: Record<string, unknown>, path: string, value: unkno
     } else if (typeof cur === 'object' && cur !== null) {
       const o = cur as Record<string, unknown>;
       if (last) { o[k] = value; return undefined; }
-      if (o[k] === undefined || o[k] === null) o[k] = /^\d+$/.test(parts[i + 1]) ? [] : {};
+      if (!Object.hasOwn(o, k) || o[k] === undefined || o[k] === null) o[k] = /^\d+$/.test(parts[i + 1]) ? [] : {};
       cur = o[k];
     } else return `cannot set ${path}: ${parts.slice(0, i).join('.')} is not an object or list`;
   }
@@ -106,8 +112,9 @@ interface SeedRow { line: number; columns: string[]; value: Record<string, unkno
 function readSeeds(file: string, kind: 'city' | 'org', problems: Problem[], inputs: Scenario['inputs']): Map<string, SeedRow> {
   const rows = new Map<string, SeedRow>();
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    problems.push({ file, path: '', message: `cannot read seed file: ${(e as Error).message}` });
+  try { text = readInputFile(file); } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    problems.push({ file, path: '', message: `cannot read seed file: ${e.reason}` });
     return rows;
   }
   inputs.push({ file, sha256: sha256(text) });
@@ -149,8 +156,9 @@ function nearest(id: string, ids: Iterable<string>): string {
 /** Load, override and validate a scenario file. Throws ScenarioError with every problem found. */
 export function loadScenario(file: string, opts: LoadOptions = {}): Scenario {
   let text: string;
-  try { text = readFileSync(file, 'utf8'); } catch (e) {
-    throw new ScenarioError([{ file, path: '', message: `cannot read scenario: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}` }]);
+  try { text = readInputFile(file); } catch (e) {
+    if (!(e instanceof InputFileError)) throw e;
+    throw new ScenarioError([{ file, path: '', message: `cannot read scenario: ${e.reason}` }]);
   }
   return parseScenario(text, file, opts);
 }
@@ -165,15 +173,18 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const overrides: Record<string, unknown> = {};
   // Where each override of the scenario's arm landed, so that problems it causes are reported at the arm's key.
   const armTrails: { key: string; at: string }[] = [];
+  // Own properties only, defined rather than assigned: an override named "__proto__" stays a key (setPath refuses it).
+  const take = (from: object) => { for (const [k, v] of Object.entries(from)) Object.defineProperty(overrides, k, { value: v, enumerable: true, writable: true, configurable: true }); };
   if (opts.arm !== undefined) {
-    const arms = (rawObj.arms ?? {}) as Record<string, Record<string, unknown>>;
-    if (!arms[opts.arm]) {
+    const arms = (rawObj.arms && typeof rawObj.arms === 'object' ? rawObj.arms : {}) as Record<string, unknown>;
+    if (!Object.hasOwn(arms, opts.arm)) {
       throw new ScenarioError([{ ...where(['arms']), path: 'arms', message: `no arm "${opts.arm}"${nearest(opts.arm, Object.keys(arms))}; arms: ${Object.keys(arms).join(', ') || 'none'}` }]);
     }
-    Object.assign(overrides, arms[opts.arm]);
+    const arm = arms[opts.arm];
+    if (arm !== null && typeof arm === 'object') take(arm); // anything else is reported by the schema
   }
   const armKeys = new Set(opts.arm !== undefined ? Object.keys(overrides) : []);
-  Object.assign(overrides, opts.overrides ?? {});
+  take(opts.overrides ?? {});
   for (const [path, value] of Object.entries(overrides)) {
     const trail: (string | number)[] = [];
     const err = setPath(rawObj, path, structuredClone(value), trail);
@@ -263,8 +274,9 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   if (sf.cityHistory !== false && citySeeds.size) {
     const histFile = sf.seeds?.history ? resolve(baseDir, sf.seeds.history) : BUNDLED_HISTORY;
     let text: string | undefined;
-    try { text = readFileSync(histFile, 'utf8'); } catch (e) {
-      problems.push({ file: histFile, path: '', message: `cannot read city history: ${(e as Error).message}` });
+    try { text = readInputFile(histFile); } catch (e) {
+      if (!(e instanceof InputFileError)) throw e;
+      problems.push({ file: histFile, path: '', message: `cannot read city history: ${e.reason}` });
     }
     if (text !== undefined) {
       inputs.push({ file: histFile, sha256: sha256(text) });
@@ -363,6 +375,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     at(['parameters', 'choice', 'nestScale'], `nestScale (${params.choice.nestScale}) must not exceed temperature (${params.choice.temperature})`);
   }
   if (params.stages.matureAge <= params.stages.foundingYears) at(['parameters', 'stages', 'matureAge'], 'matureAge must exceed foundingYears');
+  for (const l of scenarioLimitProblems({ cities: cities.length, organizations: organizations.length, population: sf.population, years: sf.years, foundingRate: params.foundings.rate, contests: sf.contests })) at(l.path, l.message);
 
   if (problems.length) fail();
   return {

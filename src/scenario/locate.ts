@@ -5,6 +5,7 @@
 import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node as YNode } from 'yaml';
 import type { z } from 'zod';
 import { ScenarioError, suggest, type Problem } from './errors.ts';
+import { nestingProblem } from '../limits/index.ts';
 
 export interface Located { doc: Document; lc: LineCounter; file: string }
 
@@ -22,8 +23,10 @@ export function readDocument(text: string, file: string, what: string): { src: L
 
 /** As readDocument, for a document of any shape (e.g. a top-level list). */
 export function readYaml(text: string, file: string): { src: Located; raw: unknown } {
+  const deep = nestingProblem(text, file);
+  if (deep) throw new ScenarioError([deep]);
   const lc = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lc, prettyErrors: false, uniqueKeys: true, logLevel: 'error' });
   const problems: Problem[] = [];
   for (const e of doc.errors) {
     const p = lc.linePos(e.pos[0]);

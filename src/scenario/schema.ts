@@ -7,18 +7,22 @@
 import { z } from 'zod';
 import { PARAM_SPECS, isSpec, type ParamSpec } from '../model/params.ts';
 import { leverShareProblems } from '../model/levers.ts';
+import { LIMITS } from '../limits/index.ts';
 
 import { CITY_ATTRIBUTES, CITY_TYPES, ORG_KINDS, REGIONS, STRATEGIES } from './vocab.ts';
 export { CITY_ATTRIBUTES, CITY_TYPES, ORG_KINDS, REGIONS, STRATEGIES, type CityAttribute } from './vocab.ts';
 
 // Plain bounded numbers (zod rejects NaN and infinities itself), so the bounds reach the JSON Schema (hqsim schema).
-const num = z.number({ error: (iss) => (iss.code === 'invalid_type' && typeof iss.input === 'number' ? 'must be a finite number' : undefined) });
-const share = num.min(0).max(1);
-const nonneg = num.min(0);
+// Every number is within +-LIMITS.number; money (the non-negative amounts) at most LIMITS.money USD m.
+const BIG = LIMITS.number.value;
+const finite = () => z.number({ error: (iss) => (iss.code === 'invalid_type' && typeof iss.input === 'number' ? 'must be a finite number' : undefined) });
+const num = finite().min(-BIG).max(BIG);
+const share = finite().min(0).max(1);
+const nonneg = finite().min(0).max(LIMITS.money.value, `must be at most ${LIMITS.money.value} (money is in USD m: at most USD 1 trillion)`);
 const year = z.number().int().min(1000).max(3000);
 const note = z.string().optional().describe('free text for the reader (not used by the model)');
 const attr = (what: string) => share.describe(`${what} (0-1)`);
-export const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'ids are lowercase letters, digits and _ (e.g. new_york)');
+export const Id = z.string().max(LIMITS.idLength.value).regex(/^[a-z][a-z0-9_]*$/, 'ids are lowercase letters, digits and _ (e.g. new_york)');
 
 /** A bid or standing offer: what a city promises an organization. */
 export const OfferSchema = z.strictObject({
@@ -190,7 +194,7 @@ export const ParametersSchema = paramsSchema(PARAM_SPECS as unknown as Record<st
 
 export const ScenarioFileSchema = z.strictObject({
   $schema: z.string().optional().describe('JSON Schema of this file, for editors (hqsim schema)'),
-  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a scenario name is letters, digits, _ . - (it names the results directory)').describe('scenario name; results go to results/<name>/seed-<seed>/'),
+  name: z.string().max(LIMITS.nameLength.value).regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'a scenario name is letters, digits, _ . - (it names the results directory)').describe('scenario name; results go to results/<name>/seed-<seed>/'),
   description: z.string().optional().describe('free text, copied to the manifest'),
   start: year.describe('first simulated year'),
   years: z.number().int().min(1).max(1000).describe('number of simulated years'),

@@ -73,17 +73,19 @@ metrics:
 });
 
 describe('run journal', () => {
-  it('cuts a torn last line and refuses a damaged middle', () => {
+  it('cuts a torn last line and reports a damaged middle', () => {
     const f = join(tmp, 'journal.ndjson');
-    writeFileSync(f, entryLine({ p: 0, a: 0, r: 0, v: [1, null] }) + entryLine({ p: 0, a: 1, r: 0, v: [2.5, 3] }));
+    const lines = [entryLine({ p: 0, a: 0, r: 0, v: [1, null] }), entryLine({ p: 0, a: 1, r: 0, v: [2.5, 3] })];
+    writeFileSync(f, lines.join(''));
     appendFileSync(f, '{"p":1,"a":0,');
     const seen: string[] = [];
     expect(() => scanJournal(f, () => {}, false)).toThrow(JournalError);
-    const good = scanJournal(f, (e, off, len) => seen.push(`${e.p}/${e.a}/${e.r}@${off}+${len}`), true);
-    expect(seen).toEqual(['0/0/0@0+33', '0/1/0@33+32']);
-    expect(readFileSync(f, 'utf8').length).toBe(good);
+    const res = scanJournal(f, (e, off, len) => { seen.push(`${e.p}/${e.a}/${e.r}@${off}+${len}`); }, true);
+    expect(res).toEqual({ damaged: [], lines: 2 });
+    expect(seen).toEqual([`0/0/0@0+${lines[0].length}`, `0/1/0@${lines[0].length}+${lines[1].length}`]);
+    expect(readFileSync(f, 'utf8')).toBe(lines.join(''));
     writeFileSync(f, 'garbage\n' + entryLine({ p: 0, a: 0, r: 0, v: [1] }));
-    expect(() => scanJournal(f, () => {}, true)).toThrow(/damaged/);
+    expect(scanJournal(f, () => {}, true).damaged).toEqual([{ line: 1, offset: 0, length: 8, reason: expect.stringMatching(/checksum/) }]);
   });
 
   it('indexes runs by point, arm and replication, keeping the first of duplicates', () => {
