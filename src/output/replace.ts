@@ -29,8 +29,8 @@ export class OutputRefusedError extends Error {}
 const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 6);
 
 /** What hqsim writes into a result directory (run or sweep). Anything else makes the directory not hqsim's alone. */
-const RESULT_ENTRIES = new Set(['manifest.json', 'summary.json', 'events.csv', 'city_year.csv', 'org_year.csv', 'report.html',
-  'runs.csv', 'runs.parquet', 'points.csv', 'points.parquet', 'arms.csv', 'sensitivity.csv', '.sweep', 'detail']);
+const RESULT_ENTRIES = new Set(['manifest.json', 'summary.json', 'events.csv', 'decisions.csv', 'city_year.csv', 'org_year.csv', 'report.html',
+  'runs.csv', 'runs.parquet', 'points.csv', 'points.parquet', 'arms.csv', 'sensitivity.csv', '.sweep', 'detail', 'discover', 'advice.json']);
 /** Temporary files hqsim writes into a result directory and renames (left behind by a kill). */
 const TEMP_ENTRY = /^\.[^/]+\.(tmp|partial-[0-9a-f]+(-\d+)?)$/;
 

@@ -1,6 +1,7 @@
 /** `hqsim validate` of a scenario: the base scenario and every arm it declares, every problem in one pass. */
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+// (warnings of the YAML library are not printed: problems are reported by the loader, located)
 import { ScenarioError, formatProblem, type Problem } from './errors.ts';
 import { loadScenario, type Scenario } from './load.ts';
 
@@ -26,7 +27,7 @@ export function validateScenario(file: string): Scenario {
 /** Arm names of a scenario file that does not load (to check each arm anyway). */
 function armNames(file: string): string[] {
   try {
-    const doc = parseYaml(readFileSync(file, 'utf8')) as { arms?: unknown } | null;
+    const doc = parseYaml(readFileSync(file, 'utf8'), { logLevel: 'silent' }) as { arms?: unknown } | null;
     return doc && doc.arms && typeof doc.arms === 'object' && !Array.isArray(doc.arms) ? Object.keys(doc.arms).sort() : [];
   } catch { return []; }
 }

@@ -128,7 +128,8 @@ describe('hqsim report: good inputs', () => {
     const a = variant(run, () => {});
     expect((await runCli(['report', a])).code).toBe(0);
     const html = readFileSync(join(a, 'report.html'), 'utf8');
-    expect(html).toContain('12 organizations in 5 cities');
+    const summary = JSON.parse(readFileSync(join(a, 'summary.json'), 'utf8')) as { organizations: number; cities: number };
+    expect(html).toContain(`${summary.organizations} organizations in ${summary.cities} cities`);
     expect(html).toContain('top hosts:');
     expect(html).toContain("Content-Security-Policy");
     expect((html.match(/<figure class="chart"/g) ?? []).length).toBe(8);

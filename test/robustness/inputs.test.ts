@@ -26,8 +26,9 @@ describe('prototype pollution and arm names', () => {
     const f = join(tmp, 'proto.yaml');
     writeFileSync(f, readFileSync(QUICK, 'utf8') + 'arms:\n  evil: { __proto__.polluted: 1, constructor.prototype.polluted2: 1 }\n');
     const seen = problemsOf(() => loadScenario(f, { arm: 'evil' }));
-    expect(seen.join('\n')).toMatch(/__proto__\.polluted: override: "__proto__" cannot be part of a path/);
-    expect(seen.join('\n')).toMatch(/constructor\.prototype\.polluted2: override: "constructor" cannot be part of a path/);
+    // an arm's problems are reported at the arm's key, naming the arm
+    expect(seen.join('\n')).toMatch(/arms\.evil\.__proto__\.polluted: arm "evil": "__proto__" cannot be part of a path/);
+    expect(seen.join('\n')).toMatch(/arms\.evil\.constructor\.prototype\.polluted2: arm "evil": "constructor" cannot be part of a path/);
     const own = JSON.parse('{"__proto__": {"polluted3": 1}, "cities.bonn.prototype": 1}') as Record<string, unknown>;
     expect(problemsOf(() => loadScenario(QUICK, { overrides: own })).join('\n')).toMatch(/cities\.bonn\.prototype: override: "prototype" cannot be part of a path/);
     for (const k of ['polluted', 'polluted2', 'polluted3']) expect(({} as Record<string, unknown>)[k], k).toBeUndefined();
