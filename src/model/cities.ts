@@ -18,7 +18,8 @@ export function termsCost(c: CityState, staff: number, t: Terms, p: Params): num
   return t.freeOffices * officeCostMusd(c, staff, p) + t.subsidyMusd + t.taxExemption * p.levers.taxCostPerStaffMusd * staff;
 }
 
-function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
+/** One year of a stock built by investment (schools, security, leadership): decay, then a gain toward 1 that saturates in the spend. */
+export function stockStep(extra: number, base: number, invest: number, s: { gain: number; decay: number; costScaleMusd: number }): number {
   if (invest <= 0) return extra * (1 - s.decay);
   const room = Math.max(0, 1 - base - extra);
   return extra * (1 - s.decay) + s.gain * room * (1 - Math.exp(-invest / s.costScaleMusd));
