@@ -166,6 +166,7 @@ export const ScenarioFileSchema = z.strictObject({
     organizations: z.string().optional().describe('CSV of reference organizations (default: bundled seeds/organizations.csv)'),
     includeAllCities: z.boolean().optional().describe('include every city of the seed file'),
     includeAllOrganizations: z.boolean().optional().describe('include every organization of the seed file'),
+    defaultBudgets: z.boolean().optional().describe("seed cities take the default attraction budget of the seed file (default_budget_musd, by income group, hosting and type; seeds/README.md) and the strategy of their type, unless the scenario sets them; default false: seed cities have no budget and stay passive"),
   }).optional(),
   defaults: z.strictObject({
     city: z.strictObject(cityFields).omit({ id: true }).partial().optional().describe('fields applied to every city before its own'),
