@@ -7,6 +7,8 @@ import { OutputExistsError } from '../output/write.ts';
 import { ScenarioFileSchema } from '../scenario/schema.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
+import { registerAdviseCommand } from '../advise/command.ts';
+import { passivityWarnings } from '../advise/rivals.ts';
 
 export class UsageError extends Error {}
 
@@ -56,6 +58,7 @@ export async function main(argv: string[]): Promise<number> {
       // Validate every arm before anything is written.
       const loaded = arms.map((arm) => (arm === undefined ? base : loadScenario(file, { arm, seed: o.seed, years: o.years })));
       const dirs = loaded.map((sc) => resolve(o.out ?? join('results', sc.name, ...(sc.arm ? [sc.arm] : []), `seed-${sc.seed}`)));
+      if (!o.quiet) for (const w of new Set(loaded.flatMap((sc) => passivityWarnings(sc, 10)))) err(w);
       if (!o.force) for (const d of dirs) if (existsDir(d)) throw new OutputExistsError(`${d} exists; use --force to replace it`);
       loaded.forEach((sc, i) => {
         const summary = runToDirectory(sc, dirs[i], { force: o.force, clock: () => performance.now() / 1000 });
@@ -68,7 +71,8 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .action((file: string) => {
       const sc = loadScenario(file);
-      for (const arm of sc.arms) loadScenario(file, { arm });
+      const armed = sc.arms.map((arm) => loadScenario(file, { arm }));
+      for (const w of new Set([sc, ...armed].flatMap((x) => passivityWarnings(x)))) err(w);
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
     });
 
@@ -84,13 +88,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--write <file>', 'rewrite the table between <!-- params:begin --> and <!-- params:end --> in a markdown file (e.g. docs/ODD.md)')
     .action((o: { format: ParamsFormat; write?: string }) => out(paramsCommand(o, (m) => new UsageError(m))));
 
-  program.command('report').description('write report.html (charts and their data; one file, works offline) into a run or sweep result directory')
-    .argument('<results-dir>', 'a result directory written by hqsim run or hqsim sweep')
+  program.command('report').description('write report.html (charts and their data; one file, works offline) into a run, sweep or advice result directory')
+    .argument('<results-dir>', 'a result directory written by hqsim run, hqsim sweep or hqsim advise')
     .option('--quiet', 'print nothing but errors')
     // Loaded on demand: the chart libraries are not needed by the other commands.
     .action(async (dir: string, o: { quiet?: boolean }) => (await import('../report/index.ts')).reportCli(dir, o, (m) => new UsageError(m), out));
 
   registerSweepCommands(program, UsageError);
+  registerAdviseCommand(program, UsageError, out, err);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
