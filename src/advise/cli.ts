@@ -21,15 +21,19 @@ export async function adviseCli(file: string, o: AdviseCliOptions, UsageError: n
     if (e instanceof AdviseUsageError) throw new UsageError(e.message);
     throw e;
   }
-  const { advice, manifest } = result;
+  const { manifest } = result;
+  // Everything shown is built from the advice as stored (numbers rounded as in every result file), so that
+  // `hqsim report` on the directory rebuilds the same page.
+  const text = stableJson(result.advice);
+  const advice = JSON.parse(text) as typeof result.advice;
   if (!o.quiet) for (const w of advice.warnings) warn(w);
   const html = o.report ? await (await import('./report.ts')).adviceHtml(advice, manifest.inputs) : null;
   writeAtomically(dir, o.force ?? false, (tmp) => {
     writeFileSync(join(tmp, 'manifest.json'), stableJson({ ...manifest, files: [...manifest.files, ...(html ? ['report.html'] : [])] }));
-    writeFileSync(join(tmp, 'advice.json'), stableJson(advice));
+    writeFileSync(join(tmp, 'advice.json'), text);
     if (html) writeFileSync(join(tmp, 'report.html'), html);
   });
-  if (o.json) print(stableJson(advice).trimEnd());
+  if (o.json) print(text.trimEnd());
   else if (!o.quiet) print(formatAdvice(advice, shown(dir)));
   if (html && !o.quiet && !o.json) print(`  report: ${shown(join(dir, 'report.html'))}`);
 }

@@ -23,6 +23,7 @@ const TERM_LABELS: Record<string, string> = {
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const full = (o: Offer): FullOffer => { const f = emptyOffer(o.term ?? 1); for (const k of COMPONENTS) f[k] = o[k] ?? 0; return f; };
 const p2 = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 let figures = 0;
 async function fig(id: string, title: string, subtitle: string, caption: string, spec: Omit<TopLevelSpec, 'title'>, table: DataTable): Promise<Figure> {
@@ -113,6 +114,7 @@ export async function adviceHtml(a: Advice, inputs?: { file?: string; sha256?: s
   const sections: Section[] = [];
   const city = a.city.replace(/_/g, ' ');
   const pr = a.probability;
+  const main = a.assumptions[a.rivals]!;
 
   const offerBlocks: Block[] = [{ kind: 'table', id: 'offer', title: a.feasible ? 'The cheapest offer reaching the target' : 'The best offer found (it does not reach the target)', table: offerTable(a), open: true }];
   const prices = (Object.keys(a.assumptions) as (keyof Advice['assumptions'])[]).map((m) => {
@@ -122,15 +124,22 @@ export async function adviceHtml(a: Advice, inputs?: { file?: string; sha256?: s
   offerBlocks.push({ kind: 'table', id: 'prices', title: 'Price under each assumption about rivals', open: true,
     table: { columns: ['rivals', 'reaches target', 'cost (USD m)', 'p(win) checked', 'low', 'high', 'effect', 'low', 'high', 'share scaled to budget', 'offer'], rows: prices,
       note: 'p(win) checked: wins in fresh runs with the 95% Wilson interval; effect: the change in the win rate the offer makes on the same runs, with the 95% Newcombe interval for paired proportions.' } });
-  sections.push({ id: 'offer', heading: 'The offer', intro: `${describe(full(a.offer))}. ${a.feasible ? 'It reaches' : 'No offer the search could try reaches'} the target of ${p2(a.target)}; the city's attraction budget in the scenario is USD ${money(a.cityBudget.budgetMusd)} a year, which leaves USD ${money(a.cityBudget.yearlyRoomMusd)} a year for new yearly terms and USD ${money(a.cityBudget.onceRoomMusd)} for money paid at once in ${a.year}.`, blocks: offerBlocks });
+  const lead = a.feasible
+    ? `${cap(describe(full(a.offer)))}: it reaches the target of ${p2(a.target)} at a cost of USD ${money(a.costMusd)} in present value.`
+    : a.costMusd > 0
+      ? `No offer the search could try reaches the target of ${p2(a.target)}; the best found is ${describe(full(a.offer))}.`
+      : `No offer the search could try reaches the target of ${p2(a.target)}: offers costing up to USD ${money(main.maxTried.costMusd)} in present value leave the probability at ${p2(main.maxTried.probability)}.`;
+  sections.push({ id: 'offer', heading: 'The offer', intro: `${lead} ${cap(city)}'s attraction budget in the scenario is USD ${money(a.cityBudget.budgetMusd)} a year, which leaves USD ${money(a.cityBudget.yearlyRoomMusd)} a year for new yearly terms and USD ${money(a.cityBudget.onceRoomMusd)} for money paid at once in ${a.year}; offers must fit both.`, blocks: offerBlocks });
 
   const cv = curveSpec(a);
   sections.push({ id: 'curve', heading: 'Cost curve', blocks: [{ kind: 'figure', figure: await fig('curve', 'Probability of winning against the cost of the offer', `each step adds money to the component that buys most; diamonds: checked on ${pr.runs} fresh runs with 95% intervals`,
     `The search's path: probability of winning (mean over ${a.runs.search} runs decided with the same random draws) against the present value the offer costs the city; the dashed line is the target. A flat line means money stopped helping.`, cv.spec, cv.table) }] });
 
   const rate = rateSpec(a);
-  sections.push({ id: 'per-dollar', heading: 'What each component buys', blocks: [{ kind: 'figure', figure: await fig('per-usd', 'Probability bought per USD m, by component', 'a little more of each component at the advised offer',
-    'Change in the probability of winning per USD m more of each component (present value). Components at their limit (shares at 100%, or the city\'s budget room spent) are grey. The organization values money at its cost whatever its form, so equal bars are expected; the relocation grant differs because it lowers the cost of moving.', rate.spec, rate.table) }] });
+  const rateBlocks: Block[] = [{ kind: 'figure', figure: await fig('per-usd', 'Probability bought per USD m, by component', 'a little more of each component at the advised offer',
+    'Change in the probability of winning per USD m more of each component (present value). Components at their limit (shares at 100%, or the city\'s budget room spent) are grey. The organization values money at its cost whatever its form, so equal bars are expected; the relocation grant differs because it lowers the cost of moving.', rate.spec, rate.table) }];
+  if (!COMPONENTS.some((k) => (a.perUsd[k] ?? 0) !== 0)) rateBlocks.push({ kind: 'note', text: 'Flagged: this measure never varies here. No component changes the probability of winning at this offer, either because every component is at its limit or because money does not move the decision.' });
+  sections.push({ id: 'per-dollar', heading: 'What each component buys', blocks: rateBlocks });
 
   const gs = gapSpec(a);
   const gapBlocks: Block[] = [];
@@ -139,7 +148,12 @@ export async function adviceHtml(a: Advice, inputs?: { file?: string; sha256?: s
   const gapRows = a.gaps.terms.flatMap((g) => (g.levers.length ? g.levers.map((l) => [g.term, g.gap, l.label, l.now, l.needed ?? 'out of range', leverPhrase(l, a.domain)]) : [[g.term, g.gap, '-', null, null, g.fixed ?? 'no city lever moves it']]));
   gapBlocks.push({ kind: 'table', id: 'gaps', title: `Where ${city} trails ${a.gaps.rival ?? 'its rivals'}, and what would close each gap alone`, open: true,
     table: { columns: ['term', 'gap (utility)', 'lever', 'level now', 'level needed', 'how'], rows: gapRows, note: 'Gaps are means over the search runs of the city\'s utility terms minus those of its strongest rival in each run. Investable levers are translated into years of spending at the yearly sum shown (the model\'s stock dynamics: delay, saturating gain, decay); fixed attributes are named as such.' } });
-  sections.push({ id: 'gaps', heading: 'What money cannot buy', intro: a.gaps.terms.length ? a.gaps.terms.slice(0, 3).map((g) => gapPhrase(g, a.domain)).join(' | ') : `${city} trails its strongest rival on no term with this offer.`, blocks: gapBlocks });
+  const gapNotes: Block[] = a.gaps.terms.map((g) => ({ kind: 'note', text: gapPhrase(g, a.domain) }));
+  sections.push({ id: 'gaps', heading: 'What money cannot buy',
+    intro: a.gaps.terms.length && a.gaps.rival
+      ? `Where ${cap(city)} trails ${a.gaps.rival.replace(/_/g, ' ')} (its strongest rival in ${Math.round(100 * a.gaps.rivalShare)}% of the runs) with this offer, in utility, and what would close each gap on its own:`
+      : `${cap(city)} trails its strongest rival on no term with this offer.`,
+    blocks: [...gapNotes, ...gapBlocks] });
 
   const notes: Block[] = [
     { kind: 'note', text: `Search: ${a.runs.search} replications, each simulated up to the contest and decided again for every offer tried with the same random draws (common random numbers); check: ${a.runs.check} fresh replications. ${a.runs.seeds}.` },
@@ -153,7 +167,7 @@ export async function adviceHtml(a: Advice, inputs?: { file?: string; sha256?: s
     subtitle: `${a.scenario}${a.arm ? ` [arm ${a.arm}]` : ''}, contest ${a.contest} (${a.year}, decided by ${a.rule === 'vote' ? 'member states' : 'the organization'}); target ${p2(a.target)}; rivals ${a.rivals}. hqsim ${a.hqsim}.`,
     summaryText: a.summary,
     facts: [
-      { label: a.feasible ? 'price (USD m, present value)' : 'no offer reaches the target; best found costs (USD m)', value: money(a.costMusd) },
+      a.feasible ? { label: 'price (USD m, present value)', value: money(a.costMusd) } : { label: `no offer reaches the target (money tried up to USD ${money(main.maxTried.costMusd)})`, value: 'none' },
       { label: `p(win) with the offer, checked (95%: ${p2(pr.low)}-${p2(pr.high)})`, value: p2(pr.estimate) },
       { label: 'p(win) without an offer', value: p2(a.baseline.noOffer) },
       { label: 'strongest rival', value: a.gaps.rival ?? '-' },

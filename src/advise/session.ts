@@ -14,14 +14,26 @@ import { runContest, type ContestOutcome } from '../model/contest.ts';
 import { affordableScale, termsCost } from '../model/cities.ts';
 import { TERM_NAMES } from '../model/scoring.ts';
 import { makeTerms, weightsOf } from '../model/world.ts';
+import { Streams } from '../model/rng.ts';
+import { createHash } from 'node:crypto';
 import { bestResponse, budgetRoom, movingStaff } from './rivals.ts';
 import type { CostBasis } from './offer.ts';
 import { leverContext, type LeverContext } from './levers.ts';
 
 export type Rivals = 'passive' | 'respond';
 
+/**
+ * Extra draws of a vote per snapshot. A vote's outcome, given the world it is held in, is still random (members'
+ * weights and taste shocks); the search averages the city's wins over the engine's own draw and these further
+ * independent draws of the vote's random numbers (common to every offer), a smoother and less noisy win share
+ * than one draw per run. The check counts the engine's own draw only, as a run does.
+ */
+export const VOTE_DRAWS = 4;
+
 interface Snapshot {
   probe: ContestProbe;
+  /** the engine's streams and further independent streams for the vote's draws (votes only) */
+  streams: Streams[];
   /** the contest as the scenario decides it */
   base: ContestOutcome;
   focal: number;
@@ -73,7 +85,7 @@ export class Session {
           if (c.id !== contest) return;
           const focal = c.probe.world.cityIndex.get(city);
           if (focal === undefined) throw new Error(`city ${city} is not in the world`);
-          got = { probe: c.probe, base: c.outcome, focal };
+          got = { probe: c.probe, base: c.outcome, focal, streams: [c.probe.streams, ...(c.outcome.rule === 'vote' ? extraStreams(seed) : [])] };
           throw new Captured();
         },
       };
@@ -129,8 +141,8 @@ export class Session {
     return Object.fromEntries(Object.entries(out).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   }
 
-  private decide(s: Snapshot, offer: Offer, rivals: Rivals): ContestOutcome {
-    const { world, table, org, streams, def } = s.probe;
+  private decide(s: Snapshot, offer: Offer, rivals: Rivals, streams = s.probe.streams): ContestOutcome {
+    const { world, table, org, def } = s.probe;
     return runContest(world, table, { ...def, bids: { ...this.bids(s, rivals), [this.city]: offer } }, org, streams, false);
   }
 
@@ -139,10 +151,13 @@ export class Session {
       const n = this.snaps.length;
       const r: OfferResult = { p: new Float64Array(n), win: new Uint8Array(n), scaled: new Uint8Array(n) };
       this.snaps.forEach((s, k) => {
-        const out = this.decide(s, offer, rivals);
-        const i = out.candidates.findIndex((x) => x.city === s.focal);
-        r.p[k] = probabilityOf(out, i, s.focal);
-        r.win[k] = out.winner.city === s.focal ? 1 : 0;
+        let p = 0;
+        s.streams.forEach((st, j) => {
+          const out = this.decide(s, offer, rivals, st);
+          p += probabilityOf(out, out.candidates.findIndex((x) => x.city === s.focal), s.focal);
+          if (j === 0) r.win[k] = out.winner.city === s.focal ? 1 : 0;
+        });
+        r.p[k] = p / s.streams.length;
         const { world: w, org: o } = s.probe;
         r.scaled[k] = affordableScale(w, w.cities[s.focal], o, offer) < 1 - 1e-12 ? 1 : 0;
       });
@@ -182,6 +197,11 @@ export class Session {
       role: o.seat < 0 ? 'found' : o.seat === s.focal ? 'seat' : 'move',
     };
   }
+}
+
+/** Streams for the further draws of a vote in the run with this seed (named, so the same every time). */
+function extraStreams(seed: number): Streams[] {
+  return Array.from({ length: VOTE_DRAWS - 1 }, (_, j) => new Streams(createHash('sha256').update(`hqsim-advise-vote/${seed}/${j + 1}`).digest().readUInt32BE(0) >>> 1));
 }
 
 function probabilityOf(out: ContestOutcome, i: number, focal: number): number {
