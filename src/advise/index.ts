@@ -61,6 +61,8 @@ export interface Price {
   effect: Interval & { varies: boolean };
   /** share of check replications in which the offer did not fit the city's budget and was scaled down */
   scaledShare: number;
+  /** the city's probability without any offer under this assumption (search estimate) */
+  noOffer: number;
   /** the costliest offer the search tried (search estimate): how far money was pushed */
   maxTried: { costMusd: number; probability: number };
   curve: PricePoint[];
@@ -261,7 +263,7 @@ export async function runAdvise(file: string, o: AdviseOptions): Promise<{ advic
         rivals: r, feasible: res.feasible, stop: res.stop, offer, costMusd: round6(offerCost(full, basis)), yearlyMusd: round6(yearly), onceMusd: round6(offerCost(full, basis) - yearly),
         probability: { ...winInterval(wins, runs), search: res.probability, runs },
         effect: pairedEffect(withOffer.win, without.win),
-        scaledShare: mean(withOffer.scaled), maxTried: { costMusd: round6(res.maxTried.costMusd), probability: res.maxTried.probability },
+        scaledShare: mean(withOffer.scaled), noOffer: res.curve[0].probability, maxTried: { costMusd: round6(res.maxTried.costMusd), probability: res.maxTried.probability },
         curve: res.curve.map((c) => ({ costMusd: round6(c.costMusd), probability: c.probability, offer: toScenarioOffer(c.offer) })),
       };
     }

@@ -60,10 +60,10 @@ export function shortGap(g: TermGap, domain?: string): string {
   else {
     const unreachable = g.levers.find((l) => l.invest);
     if (unreachable) how = `${unreachable.attribute === 'leadership' && dom ? `leadership in ${dom}` : unreachable.label} cannot be built that far (${p2(unreachable.now)} to ${unreachable.needed === null ? 'above 1' : p2(unreachable.needed)})`;
-    else if (g.levers.length) how = `${g.levers.map((l) => l.label).join(', ')}: fixed`;
+    else if (g.levers.length) how = `${g.levers.map((l) => l.label.replace(/ \(.*\)$/, '')).join(', ')}: ${g.levers.length > 1 ? 'fixed attributes' : 'a fixed attribute'}`;
     else how = g.fixed ?? 'no city lever moves it';
   }
-  return `${SHORT[g.term] ?? g.term} by ${(-g.gap).toFixed(3)} (${how})`;
+  return `${SHORT[g.term] ?? g.term} by ${(-g.gap).toFixed(3)} utility (${how})`;
 }
 
 function ruleWords(a: Advice): string {
@@ -72,9 +72,9 @@ function ruleWords(a: Advice): string {
 
 function priceSentence(a: Advice, pr: Price, lead: string): string {
   if (pr.feasible) {
-    return `${lead} the cheapest offer reaching ${p2(a.target)} costs about USD ${money(pr.costMusd)} in present value and won ${p2(pr.probability.estimate)} of ${pr.probability.runs} further simulated futures (95% interval ${p2(pr.probability.low)}-${p2(pr.probability.high)}).`;
+    return `${lead} the cheapest offer reaching ${p2(a.target)} costs about USD ${money(pr.costMusd)} in present value and won ${pct(pr.probability.estimate)} of ${pr.probability.runs} further simulated futures (95% interval ${p2(pr.probability.low)}-${p2(pr.probability.high)}).`;
   }
-  return `${lead} no offer ${a.budgetMusd !== null ? `up to USD ${money(a.budgetMusd)}` : 'the city can afford'} reaches ${p2(a.target)}: the best found, costing about USD ${money(pr.costMusd)}, won ${p2(pr.probability.estimate)} (${p2(pr.probability.low)}-${p2(pr.probability.high)}).`;
+  return `${lead} no offer ${a.budgetMusd !== null ? `up to USD ${money(a.budgetMusd)}` : 'the city can afford'} reaches ${p2(a.target)}: the best found, costing about USD ${money(pr.costMusd)}, won ${pct(pr.probability.estimate)} of ${pr.probability.runs} further futures (95% interval ${p2(pr.probability.low)}-${p2(pr.probability.high)}).`;
 }
 
 /** The paragraph for a briefing. */
@@ -83,24 +83,25 @@ export function briefing(a: Advice): string {
   const org = a.org.replace(/_/g, ' ');
   const own = a.baseline.scenarioBid.offer ? `, and ${p2(a.baseline.scenarioBid.probability)} with the bid the scenario gives it` : '';
   const role = a.role === 'seat' ? 'keeps' : 'wins';
-  s.push(`In ${a.runs.search} simulated futures of the ${a.scenario} scenario${a.arm ? ` (arm ${a.arm})` : ''}, ${cap(a.city.replace(/_/g, ' '))} ${role} the seat of the ${org} (${a.year}, ${ruleWords(a)}) with probability ${p2(a.baseline.noOffer)} if it offers nothing${own}.`);
+  const respondNone = a.rivals === 'respond' && a.assumptions.respond ? ` (${p2(a.assumptions.respond.noOffer)} if rivals answer with their best offers)` : '';
+  s.push(`In ${a.runs.search} simulated futures of the ${a.scenario} scenario${a.arm ? ` (arm ${a.arm})` : ''}, ${cap(a.city.replace(/_/g, ' '))} ${role} the seat of the ${org} (${a.year}, ${ruleWords(a)}) with probability ${p2(a.baseline.noOffer)} if it offers nothing${respondNone}${own}.`);
   const offer = describe(full(a.offer));
   if (a.feasible) {
-    if (a.costMusd <= 0) s.push(`It needs no offer to reach the target of ${p2(a.target)}: that chance was confirmed at ${p2(a.probability.estimate)} (95% interval ${p2(a.probability.low)}-${p2(a.probability.high)}) in ${a.probability.runs} further futures.`);
+    if (a.costMusd <= 0) s.push(`It needs no offer to reach the target of ${p2(a.target)}: it won ${pct(a.probability.estimate)} of ${a.probability.runs} further futures without one (95% interval ${p2(a.probability.low)}-${p2(a.probability.high)}).`);
     else {
-      s.push(`The cheapest offer found that lifts this to at least ${p2(a.target)} is ${offer}. It would cost the city about USD ${money(a.costMusd)} in present value (discounted at ${(100 * a.discountRate).toFixed(1)}% a year${a.scaledShare > 0 ? `; in ${pct(a.scaledShare)} of the futures it does not fit the city's budget and would be scaled down` : ''}), and it won ${p2(a.probability.estimate)} of ${a.probability.runs} further simulated futures (95% interval ${p2(a.probability.low)}-${p2(a.probability.high)}).`);
-      if (a.bestComponent) s.push(`At that price, ${COMPONENT_INFO[a.bestComponent].label} buys the most probability per dollar.`);
+      s.push(`The cheapest offer found that lifts this to at least ${p2(a.target)} is ${offer}. It would cost the city about USD ${money(a.costMusd)} in present value (discounted at ${(100 * a.discountRate).toFixed(1)}% a year${a.scaledShare > 0 ? `; in ${pct(a.scaledShare)} of the futures it does not fit the city's budget and would be scaled down` : ''}), and it won ${pct(a.probability.estimate)} of ${a.probability.runs} further simulated futures (95% interval ${p2(a.probability.low)}-${p2(a.probability.high)}).`);
+      if (a.bestComponent) s.push(`At that price, a further dollar buys the most probability as ${COMPONENT_INFO[a.bestComponent].label}.`);
     }
   } else {
     const pr = a.assumptions[a.rivals]!;
     const limit = a.budgetMusd !== null ? `costing up to USD ${money(a.budgetMusd)}` : 'within reach of its budget';
     if (a.costMusd <= 0) s.push(`No offer ${limit} lifts this to ${p2(a.target)}: offers costing up to USD ${money(pr.maxTried.costMusd)} in present value leave its chance at ${p2(pr.maxTried.probability)}.`);
-    else s.push(`No offer ${limit} lifts this to ${p2(a.target)}: the best found, ${offer}, costing about USD ${money(a.costMusd)}, won ${p2(a.probability.estimate)} of ${a.probability.runs} further futures (95% interval ${p2(a.probability.low)}-${p2(a.probability.high)}).`);
+    else s.push(`No offer ${limit} lifts this to ${p2(a.target)}: the best found, ${offer}, costing about USD ${money(a.costMusd)}, won ${pct(a.probability.estimate)} of ${a.probability.runs} further futures (95% interval ${p2(a.probability.low)}-${p2(a.probability.high)}).`);
   }
   const lead = a.gaps.terms.filter((g) => g.gap <= -0.005).slice(0, 3);
   if (a.gaps.rival && lead.length) {
     const why = lead.map((g) => shortGap(g, a.domain)).join('; ');
-    s.push(`${a.feasible ? 'Even with the offer, ' : 'Money cannot close the gap: '}${cap(a.gaps.rival.replace(/_/g, ' '))}, the strongest rival in ${pct(a.gaps.rivalShare)} of the futures, leads on ${why} (utility units).`);
+    s.push(`${a.feasible ? 'Even with the offer, ' : 'Money cannot close the gap: '}${cap(a.gaps.rival.replace(/_/g, ' '))}, the strongest rival in ${pct(a.gaps.rivalShare)} of the futures, leads on ${why}.`);
     if (!a.feasible && a.gaps.fixedOnly) s.push('None of these gaps can be closed by a lever the city controls.');
   }
   const other = a.rivals === 'respond' ? a.assumptions.passive : undefined;
@@ -119,10 +120,11 @@ const fmt = (x: number | null | undefined, d = 3) => (x === null || x === undefi
 export function formatAdvice(a: Advice, dir: string | null): string {
   const L: string[] = [];
   L.push(`hqsim advise: ${a.scenario}${a.arm ? ` [arm ${a.arm}]` : ''}, contest ${a.contest} (${a.org}, ${a.year}, decided by ${a.rule}), city ${a.city}, target ${fmt(a.target, 2)}, rivals ${a.rivals}`);
-  L.push(`  without an offer: p(win) ${fmt(a.baseline.noOffer)}${a.baseline.scenarioBid.offer ? `; with the scenario's bid: ${fmt(a.baseline.scenarioBid.probability)}` : ''} (search estimate, ${a.runs.search} runs)`);
-  for (const r of Object.keys(a.assumptions) as (keyof Advice['assumptions'])[]) {
+  L.push(`  as the scenario stands: p(win) ${fmt(a.baseline.noOffer)} with no offer from ${a.city}${a.baseline.scenarioBid.offer ? `, ${fmt(a.baseline.scenarioBid.probability)} with its scripted bid` : ''} (search estimate, ${a.runs.search} runs)`);
+  const order = (Object.keys(a.assumptions) as (keyof Advice['assumptions'])[]).sort((x, y) => (x === a.rivals ? -1 : y === a.rivals ? 1 : 0));
+  for (const r of order) {
     const pr = a.assumptions[r]!;
-    L.push(`  ${r === a.rivals ? '' : 'also, '}rivals ${r}: ${pr.feasible ? 'cheapest offer reaching the target' : `no offer reaches the target (${stopWords(pr.stop)}); best found`}: ${describe(full(pr.offer))}`);
+    L.push(`  ${r === a.rivals ? '' : 'also, '}rivals ${r} (p(win) ${fmt(pr.noOffer)} without an offer): ${pr.feasible ? 'cheapest offer reaching the target' : `no offer reaches the target (${stopWords(pr.stop)}); best found`}: ${describe(full(pr.offer))}`);
     if (!pr.feasible) L.push(`    money tried: up to USD ${money(pr.maxTried.costMusd)} present value, p(win) ${fmt(pr.maxTried.probability)} (search estimate)`);
     L.push(`    cost to the city: USD ${money(pr.costMusd)} present value (${money(pr.yearlyMusd)} yearly terms over ${pr.offer.term} years, ${money(pr.onceMusd)} paid once; discount rate ${(100 * a.discountRate).toFixed(1)}%)`);
     L.push(`    p(win) checked on ${pr.probability.runs} fresh runs: ${fmt(pr.probability.estimate)} (95% Wilson ${fmt(pr.probability.low)}-${fmt(pr.probability.high)}${pr.probability.varies ? '' : '; never varies: the same result in every run'}); search estimate ${fmt(pr.probability.search)}`);

@@ -106,6 +106,17 @@ describe('hqsim advise: the price of a seat, checked independently by hqsim odds
     expect(m).toMatchObject({ kind: 'advice', options: { contest: 'climate_seat_1995', city: 'toronto', target: 0.3, runs: 30 } });
   }, 240_000);
 
+  it("the README's example shows the command's real output", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const m = /```sh\nnpx hqsim (advise [^\n]+)\n```\n\n```text\n([\s\S]*?)\n```/.exec(readme);
+    expect(m, 'README has an advise example followed by its output').not.toBeNull();
+    const out = join(tmp, 'readme');
+    const r = await runCli([...m![1].split(' '), '--workers', '2', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const shown = (s: string) => s.replace(/results: .*$/m, 'results: <dir>').trimEnd();
+    expect(shown(r.stdout)).toBe(shown(m![2]));
+  }, 240_000);
+
   it('rejects bad input with exit 2, naming what is wrong, and writes nothing', async () => {
     const out = join(tmp, 'bad');
     const cases: [string[], RegExp][] = [
