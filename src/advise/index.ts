@@ -70,7 +70,8 @@ export interface Price {
 
 export interface Breakdown { city: string; runs: number; wins: number; terms: Record<string, number>; utility: number }
 
-export interface Advice {
+/** The advice: the price under the chosen assumption about rivals (its fields at the top level), and the rest. */
+export interface Advice extends Pick<Price, 'feasible' | 'offer' | 'costMusd' | 'probability' | 'effect' | 'scaledShare' | 'curve'> {
   kind: 'advice';
   hqsim: string;
   scenario: string;
@@ -89,15 +90,8 @@ export interface Advice {
   budgetMusd: number | null;
   seed: number;
   runs: { search: number; check: number; seeds: string };
-  /** the discount rate and the term of yearly offers (money.discountRate, strategy.bidTerm) */
+  /** the discount rate of the cost (money.discountRate) */
   discountRate: number;
-  feasible: boolean;
-  offer: Offer;
-  costMusd: number;
-  probability: Interval & { search: number; runs: number; varies: boolean };
-  effect: Interval & { varies: boolean };
-  scaledShare: number;
-  curve: PricePoint[];
   /** the city's attraction budget in the scenario and what it leaves for this offer at the contest in every run (USD m a year for yearly terms, USD m for money paid at once) */
   cityBudget: { budgetMusd: number; yearlyRoomMusd: number; onceRoomMusd: number };
   /** the city's chances without an offer and with the scenario's own bid (search replications) */
