@@ -17,6 +17,7 @@ import { LimitSettingError } from '../limits/errors.ts';
 import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/params.ts';
 import { registerSweepCommands } from './sweep.ts';
 import { registerDiscoverCommand } from '../discover/cli.ts';
+import { registerAdviseCommand } from '../advise/command.ts';
 
 export class UsageError extends Error {}
 
@@ -68,6 +69,8 @@ export async function main(argv: string[]): Promise<number> {
       // Validate every arm before anything is written.
       const loaded = arms.map((arm) => (arm === undefined ? base : loadScenario(file, { arm, seed: o.seed, years: o.years })));
       const dirs = loaded.map((sc) => resolve(o.out ?? join('results', sc.name, ...(sc.arm ? [sc.arm] : []), `seed-${sc.seed}`)));
+      // Cities named without a budget or levers stay passive: say so rather than let a scenario win against them silently.
+      if (!o.quiet) { const { passivityWarnings } = await import('../advise/rivals.ts'); for (const w of new Set(loaded.flatMap((sc) => passivityWarnings(sc, 10)))) err(w); }
       // Every target is checked (after finishing what a stopped command left there) before anything runs.
       for (const d of dirs) {
         for (const n of recoverTarget(d)) if (!o.quiet) err(`note: ${n}`);
@@ -91,6 +94,8 @@ export async function main(argv: string[]): Promise<number> {
         return;
       }
       const sc = (await import('../scenario/validate.ts')).validateScenario(file);
+      const [{ loadScenario }, { passivityWarnings }] = await Promise.all([import('../scenario/load.ts'), import('../advise/rivals.ts')]);
+      for (const w of new Set([sc, ...sc.arms.map((arm) => loadScenario(file, { arm }))].flatMap((x) => passivityWarnings(x)))) err(w);
       out(`${file}: ok (${sc.cities.length} cities, ${sc.organizations.length} organizations, ${sc.events.length} events, ${sc.contests.length} contests, ${sc.start}-${sc.start + sc.years - 1}${sc.arms.length ? `, arms: ${sc.arms.join(', ')}` : ''})`);
     });
 
@@ -109,8 +114,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--write <file>', 'rewrite the table between <!-- params:begin --> and <!-- params:end --> in a markdown file (e.g. docs/ODD.md)')
     .action((o: { format: ParamsFormat; write?: string }) => out(paramsCommand(o, (m) => new UsageError(m))));
 
-  program.command('report').description('write report.html (charts and their data; one file, works offline) into a run or sweep result directory')
-    .argument('<results-dir>', 'a result directory written by hqsim run or hqsim sweep')
+  program.command('report').description('write report.html (charts and their data; one file, works offline) into a run, sweep or advice result directory')
+    .argument('<results-dir>', 'a result directory written by hqsim run, hqsim sweep or hqsim advise')
     .option('--quiet', 'print nothing but errors')
     // Loaded on demand: the chart libraries are not needed by the other commands.
     .action(async (dir: string, o: { quiet?: boolean }) => (await import('../report/index.ts')).reportCli(dir, o, (m) => new UsageError(m), out));
@@ -145,6 +150,7 @@ export async function main(argv: string[]): Promise<number> {
 
   registerSweepCommands(program, UsageError);
   registerDiscoverCommand(program, UsageError);
+  registerAdviseCommand(program, UsageError, out, err);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -19,7 +19,7 @@ async function experiments() {
 
 type UsageErrorClass = new (message: string) => Error;
 
-const intArg = (name: string, min: number, max: number) => (v: string) => {
+export const intArg = (name: string, min: number, max: number) => (v: string) => {
   if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
   return Number(v);
 };
@@ -88,6 +88,14 @@ export function formatOdds(r: OddsReport): string {
   return lines.join('\n');
 }
 
+/** The options of commands that replicate one scenario's contest (odds, advise): seed, arm, years, workers. */
+export function replicationOptions(c: Command): Command {
+  return c.option('--seed <n>', 'seed the replication seeds derive from (default: the scenario\'s)', intArg('--seed', 0, 2 ** 32 - 1))
+    .option('--arm <name>', 'an arm of the scenario')
+    .option('--years <n>', 'number of years to simulate (default: the scenario\'s)', intArg('--years', 1, 1000))
+    .option('--workers <n>', 'worker threads (default: all cores)', intArg('--workers', 1, 1024));
+}
+
 /** Register sweep, merge and odds on the program. `UsageError` is main.ts's exit-2 error class. */
 export function registerSweepCommands(program: Command, UsageError: UsageErrorClass): void {
   /** Expected failures become main.ts's exit-2 error, with what to do next; `after` says what a failure of the machine leaves. */
@@ -147,14 +155,10 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
       if (!o.quiet) out(`hqsim merge: ${r.shards} shards, ${r.runs} runs\n  results: ${shown(r.dir)} (${r.files.join(', ')})`);
     }, '; nothing was written'));
 
-  program.command('odds').description('probability that each candidate city wins a contest, with 95% Wilson intervals, and the driver that decided it most often')
+  replicationOptions(program.command('odds').description('probability that each candidate city wins a contest, with 95% Wilson intervals, and the driver that decided it most often')
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .requiredOption('--contest <id>', 'contest id from the scenario\'s contests')
-    .option('--runs <n>', 'number of replications (default 1000)', intArg('--runs', 1, 10_000_000), 1000)
-    .option('--seed <n>', 'seed the replication seeds derive from (default: the scenario\'s)', intArg('--seed', 0, 2 ** 32 - 1))
-    .option('--arm <name>', 'an arm of the scenario')
-    .option('--years <n>', 'number of years to simulate (default: the scenario\'s)', intArg('--years', 1, 1000))
-    .option('--workers <n>', 'worker threads (default: all cores)', intArg('--workers', 1, 1024))
+    .option('--runs <n>', 'number of replications (default 1000)', intArg('--runs', 1, 10_000_000), 1000))
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress on stderr')
     .action((file: string, o: { contest: string; runs: number; seed?: number; arm?: string; years?: number; workers?: number; json?: boolean; quiet?: boolean }) => usage(async () => {

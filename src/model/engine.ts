@@ -108,11 +108,21 @@ export interface Recorder {
   event(e: EventRecord): void;
   /** every candidate of every decision, term by term (optional: recorders without it are not sent any) */
   decision?(d: DecisionRecord): void;
-  /** the detail of every contest (candidates, members, rounds) as the engine decided it (optional) */
-  contest?(c: { year: number; id: string; org: string; outcome: ContestOutcome }): void;
+  /**
+   * the detail of every contest (candidates, members, rounds) as the engine decided it (optional), with the state
+   * it was decided in (`probe`: for what-if analyses such as `hqsim advise`)
+   */
+  contest?(c: { year: number; id: string; org: string; outcome: ContestOutcome; probe: ContestProbe }): void;
   cityYear(r: CityYearRecord): void;
   orgYear(r: OrgYearRecord): void;
 }
+
+/**
+ * The state a contest was decided in: `runContest(world, table, def', org, streams)` decides it again with another
+ * definition (other bids) on the same state and the same random draws. Valid during the `contest` call only: a
+ * recorder that keeps it must end the run there (by throwing), so that nothing changes the state afterwards.
+ */
+export interface ContestProbe { world: World; table: CityTable; org: OrgState; streams: Streams; def: ContestDef }
 
 export interface CitySummary {
   hostedOrgs: number;
@@ -515,7 +525,7 @@ class Run {
       const withNotes = this.wanted('bid') || this.wanted('bid_scaled');
       const out: ContestOutcome = runContest(w, this.table, def, o, this.streams, withNotes);
       w.table.interimUntil[o.idx] = 0;
-      this.rec.contest?.({ year, id: def.id, org: o.def.id, outcome: out });
+      this.rec.contest?.({ year, id: def.id, org: o.def.id, outcome: out, probe: { world: w, table: this.table, org: o, streams: this.streams, def } });
       for (const n of out.notes) this.emit({ year, type: n.type as EventType, org: o.def.id, city: n.city !== undefined ? this.cid(n.city) : undefined, contest: def.id, detail: n.detail, value: n.value });
       for (const r of out.rounds) this.emit({ year, type: 'vote_round', org: o.def.id, contest: def.id, round: r.round, city: this.cid(r.votes[0][0]), detail: roundDetail(r, (c) => this.cid(c)), value: r.votes[0][1] });
       const win = out.winner;

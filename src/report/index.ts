@@ -2,7 +2,7 @@
  * `writeReport(dir)`: read a result directory (a run or a sweep) and write `report.html` into it.
  * Problems with the inputs come back as values (file + problem) and nothing is written.
  */
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VERSION } from '../version.ts';
 import { renderPage } from './html.ts';
@@ -13,17 +13,23 @@ import { sweepPage } from './sweep.ts';
 export { loadResults, type ReportProblem } from './load.ts';
 
 export type ReportOutcome =
-  | { ok: true; path: string; bytes: number; kind: 'run' | 'sweep'; charts: number }
+  | { ok: true; path: string; bytes: number; kind: 'run' | 'sweep' | 'advice'; charts: number }
   | { ok: false; problem: ReportProblem };
 
 /** Build the page for a result directory without writing anything. */
-export async function buildReport(dir: string): Promise<{ ok: true; html: string; kind: 'run' | 'sweep'; charts: number } | { ok: false; problem: ReportProblem }> {
+export async function buildReport(dir: string): Promise<{ ok: true; html: string; kind: 'run' | 'sweep' | 'advice'; charts: number } | { ok: false; problem: ReportProblem }> {
+  // An advice directory (hqsim advise) has its own page.
+  if (manifestKind(dir) === 'advice') return (await import('../advise/report.ts')).adviceReport(dir);
   const loaded = loadResults(dir);
   if (!loaded.ok) return loaded;
   const page = loaded.value.kind === 'run' ? await runPage(loaded.value, VERSION) : await sweepPage(loaded.value, VERSION);
   const html = renderPage(page);
   const charts = (html.match(/<figure class="chart"/g) ?? []).length;
   return { ok: true, html, kind: loaded.value.kind, charts };
+}
+
+function manifestKind(dir: string): unknown {
+  try { return (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { kind?: unknown }).kind; } catch { return undefined; }
 }
 
 /** Write `<dir>/report.html` atomically (temporary file + rename). */

@@ -105,9 +105,11 @@ const CITY_COLUMNS: Record<string, string> = {
 const ORG_COLUMNS: Record<string, string> = { budget_musd: 'budgetMusd', local_share: 'localShare' };
 const NUMERIC_CITY = new Set<string>([...CITY_ATTRIBUTES, 'hostedIos', 'lat', 'lon', 'budgetMusd']);
 const NUMERIC_ORG = new Set(['founded', 'staff', 'budgetMusd', 'localShare', 'veto']);
-const IGNORED = new Set(['type_reason', 'profile_reason']);
+const IGNORED = new Set(['type_reason', 'profile_reason', 'default_budget_basis']);
+/** The default attraction budget of a seed city (seeds/README.md), used when the scenario sets `seeds.defaultBudgets`. */
+const DEFAULT_BUDGET = 'default_budget_musd';
 
-interface SeedRow { line: number; columns: string[]; value: Record<string, unknown> }
+interface SeedRow { line: number; columns: string[]; value: Record<string, unknown>; defaultBudget?: number }
 
 function readSeeds(file: string, kind: 'city' | 'org', problems: Problem[], inputs: Scenario['inputs']): Map<string, SeedRow> {
   const rows = new Map<string, SeedRow>();
@@ -125,12 +127,14 @@ function readSeeds(file: string, kind: 'city' | 'org', problems: Problem[], inpu
   for (const r of table.rows) {
     const v: Record<string, unknown> = {};
     const w: Record<string, number> = {};
+    let defaultBudget: number | undefined;
     r.cells.forEach((cell, i) => {
       const h = table.header[i];
       const key = cols[i];
       if (h === undefined || IGNORED.has(h)) return;
       const s = cell.trim();
       if (s === '') return;
+      if (kind === 'city' && h === DEFAULT_BUDGET) { defaultBudget = Number(s); return; }
       if (kind === 'org' && h.startsWith('w_')) { w[h.slice(2)] = Number(s); return; }
       if (key === 'focusDomains') v[key] = s.split(';').map((d) => d.trim()).filter(Boolean);
       else if (numeric.has(key)) v[key] = Number(s);
@@ -142,7 +146,7 @@ function readSeeds(file: string, kind: 'city' | 'org', problems: Problem[], inpu
     }
     if (typeof v.id === 'string') {
       if (rows.has(v.id)) problems.push({ file, line: r.line, col: 1, path: 'id', message: `duplicate id "${v.id}" (first on line ${rows.get(v.id)!.line})` });
-      else rows.set(v.id, { line: r.line, columns: cols, value: v });
+      else rows.set(v.id, { line: r.line, columns: cols, value: v, ...(defaultBudget !== undefined ? { defaultBudget } : {}) });
     }
   }
   return rows;
@@ -221,6 +225,11 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   const orgFile = sf.seeds?.organizations ? resolve(baseDir, sf.seeds.organizations) : BUNDLED_SEEDS.organizations;
   const displayName = (f: string) => { const r = relative(process.cwd(), f); return r.startsWith('..') ? f : r; };
   const citySeeds = needsCitySeeds ? readSeeds(cityFile, 'city', problems, inputs) : new Map<string, SeedRow>();
+  // Opt-in: seed cities act by their type with the default attraction budget of the seed file (a scenario's own
+  // fields still override both).
+  if (sf.seeds?.defaultBudgets) {
+    for (const row of citySeeds.values()) if (row.defaultBudget !== undefined) row.value = { ...row.value, budgetMusd: row.defaultBudget, strategy: row.value.type };
+  }
   const orgSeeds = needsOrgSeeds ? readSeeds(orgFile, 'org', problems, inputs) : new Map<string, SeedRow>();
 
   const merge = <T>(kind: 'cities' | 'organizations', entries: ScenarioFile['cities'] | ScenarioFile['organizations'],

@@ -205,6 +205,7 @@ export const ScenarioFileSchema = z.strictObject({
     includeAllCities: z.boolean().optional().describe('include every city of the seed file'),
     includeAllOrganizations: z.boolean().optional().describe('include every organization of the seed file'),
     history: z.string().optional().describe('CSV of dated city attributes, relative to the scenario file (default: bundled seeds/city_history.csv)'),
+    defaultBudgets: z.boolean().optional().describe("seed cities take the default attraction budget of the seed file (default_budget_musd, by income group, hosting and type; seeds/README.md) and the strategy of their type, unless the scenario sets them; default false: seed cities have no budget and stay passive"),
   }).optional().describe('reference data files'),
   cityHistory: z.boolean().optional().describe('seed cities take the attributes of each simulated year from their dated history (default true); attributes the scenario sets stay as set'),
   defaults: z.strictObject({
