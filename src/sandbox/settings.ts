@@ -26,12 +26,15 @@ export function mergedOverrides(armOverrides: Record<string, Value> | undefined,
   return { ...(armOverrides ?? {}), ...set };
 }
 
-/** Set or clear one setting; clearing (undefined) also clears every setting below the path. */
+/**
+ * Set or clear one setting. A setting changed again keeps its place (the order of first setting is the order of
+ * application); clearing (undefined) also clears every setting below the path.
+ */
 export function withSetting(set: Record<string, Value>, path: string, value: Value | undefined): Record<string, Value> {
   const out: Record<string, Value> = {};
   for (const [k, v] of Object.entries(set)) {
     if (value === undefined && (k === path || k.startsWith(path + '.'))) continue;
-    out[k] = v;
+    out[k] = k === path ? value! : v;
   }
   if (value !== undefined) out[path] = value;
   return out;
