@@ -80,12 +80,12 @@ export function fanSvg(o: FanOptions): string {
     g += `<path d="${linePath(o.current, 'p50', x, y)}" fill="none" stroke="${BLUE}" stroke-width="2.5"/>`;
   }
   // Legend.
-  const lx = L + 8, ly = T - 14;
+  const lx = L + 8, ly = T - 14, lx2 = lx + 330;
   g += `<rect x="${lx}" y="${ly - 8}" width="18" height="10" fill="${BLUE}" fill-opacity="0.32"/><line x1="${lx}" x2="${lx + 18}" y1="${ly - 3}" y2="${ly - 3}" stroke="${BLUE}" stroke-width="2.5"/>`
     + `<text class="lg" x="${lx + 24}" y="${ly + 1}">these settings: median, 50% and 90% of runs</text>`;
   if (o.baseline?.length) {
-    g += `<rect x="${lx + 300}" y="${ly - 8}" width="18" height="10" fill="${ORANGE}" fill-opacity="0.25"/><line x1="${lx + 300}" x2="${lx + 318}" y1="${ly - 3}" y2="${ly - 3}" stroke="${ORANGE}" stroke-width="2" stroke-dasharray="6 4"/>`
-      + `<text class="lg" x="${lx + 324}" y="${ly + 1}">baseline</text>`;
+    g += `<rect x="${lx2}" y="${ly - 8}" width="18" height="10" fill="${ORANGE}" fill-opacity="0.25"/><line x1="${lx2}" x2="${lx2 + 18}" y1="${ly - 3}" y2="${ly - 3}" stroke="${ORANGE}" stroke-width="2" stroke-dasharray="6 4"/>`
+      + `<text class="lg" x="${lx2 + 24}" y="${ly + 1}">baseline (dashed)</text>`;
   }
   // One hover strip per year with its numbers.
   const byYear = new Map(o.baseline?.map((r) => [r.year, r]) ?? []);

@@ -407,6 +407,8 @@ function render(): void {
   const pe = $('problems');
   pe.hidden = problems.length === 0 && notices.length === 0;
   pe.textContent = [...notices.map((n) => `note: ${n}`), ...(problems.length ? ['These settings do not validate (the CLI would refuse them the same way):', ...problems] : [])].join('\n');
+  // Until the new settings have figures, the old ones stay, dimmed (and they go blank if the settings are invalid).
+  $('results').classList.toggle('stale', curOut.length === 0);
   if (curOut.length === 0) return;
 
   const focal = state.focal, fname = cityName(focal);
