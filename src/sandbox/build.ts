@@ -158,7 +158,7 @@ export function pageHtml(data: PageData, uiJs: string, workerJs: string): string
 </head>
 <body>
 <header class="top"><h1>${esc(title)}</h1><p class="sub">${esc(data.scenario.description)}</p>
-<p class="status" id="status" role="status" aria-live="polite">Starting the simulation workers…</p></header>
+<p class="status" id="status">Starting the simulation workers…</p><p class="sr" id="announce" role="status"></p></header>
 <main id="app"><noscript>The sandbox runs the simulation in your browser and needs JavaScript.</noscript></main>
 <script type="application/json" id="hqsim-data">${json}</script>
 <script type="text/plain" id="hqsim-worker">${scriptSafe(workerJs)}</script>

@@ -117,7 +117,7 @@ export function oddsSvg(o: OddsOptions): string {
   const focalRow = o.rows.find((r) => r.city === o.focal);
   if (focalRow && !rows.includes(focalRow)) rows = [...rows.slice(0, limit - 1), focalRow];
   const base = new Map(o.baseline?.map((r) => [r.city, r]) ?? []);
-  const L = 150, R = 64, T = 52, rowH = 26, B = 34;
+  const L = 150, R = 64, T = 70, rowH = 26, B = 34;
   const H = T + rows.length * rowH + B;
   const x = (p: number) => L + p * (W - L - R);
   let g = '';
@@ -141,7 +141,7 @@ export function oddsSvg(o: OddsOptions): string {
     }
     g += `<text class="val" x="${W - R + 6}" y="${r1(cy + 4)}">${pct(r.p)}</text></g>`;
   });
-  if (o.baseline) g += `<path d="M${L + 4},${T - 30}l4,7l-4,7l-4,-7z" fill="${ORANGE}"/><text class="lg" x="${L + 14}" y="${T - 18}">baseline</text>`;
+  if (o.baseline) g += `<path d="M${L + 4},${T - 25}l4,7l-4,7l-4,-7z" fill="${ORANGE}"/><text class="lg" x="${L + 14}" y="${T - 14}">baseline</text>`;
   return frame(o.id, o.title, o.subtitle, H, g);
 }
 

@@ -1,9 +1,10 @@
 /** `hqsim sandbox` through the real command: the page, its options, and bad input (exit 2, nothing written). */
 import { describe, expect, it, beforeAll } from 'vitest';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, ROOT } from '../helpers.ts';
+import { CLI, runCli, ROOT } from '../helpers.ts';
 
 let tmp: string;
 beforeAll(() => { tmp = mkdtempSync(join(tmpdir(), 'hqsim-sandbox-cli-')); });
@@ -44,6 +45,17 @@ describe('hqsim sandbox', () => {
     const r = await runCli(['sandbox', join(ROOT, 'scenarios/quickstart.yaml'), '--quiet'], { cwd: tmp });
     expect(r.code).toBe(0);
     expect(existsSync(join(tmp, 'quickstart.sandbox.html'))).toBe(true);
+  });
+
+  it('--open: tries the desktop opener and says how to open the page when there is none', async () => {
+    const out = join(tmp, 'open.html');
+    const r = await new Promise<{ code: number; stdout: string }>((res) => {
+      execFile(process.execPath, [CLI, 'sandbox', 'scenarios/quickstart.yaml', '--out', out, '--open'], { cwd: ROOT, env: { ...process.env, PATH: tmp } },
+        (err, stdout) => res({ code: err ? 1 : 0, stdout }));
+    });
+    expect(r.code).toBe(0);
+    expect(existsSync(out)).toBe(true);
+    if (process.platform === 'linux') expect(r.stdout).toContain(`could not start xdg-open; open ${out} in a browser`);
   });
 
   it('refuses bad input with exit 2 and writes nothing', async () => {

@@ -401,7 +401,12 @@ function render(): void {
   document.body.dataset.gen = String(gen);
   document.body.dataset.current = String(curOut.length);
   document.body.dataset.baseline = String(baseOut.length);
-  document.body.dataset.complete = String(cur.complete && (!base || base.complete));
+  const complete = (cur.complete || cur.problems !== null) && (!base || base.complete || base.problems !== null);
+  document.body.dataset.complete = String(complete);
+  $('results').setAttribute('aria-busy', String(!complete));
+  // One announcement per setting for screen readers (the status line itself changes many times a second).
+  const say = complete ? (cur.problems ? 'These settings do not validate.' : `Figures complete: ${cur.total} runs.`) : '';
+  if ($('announce').textContent !== say) $('announce').textContent = say;
 
   const problems = [...(cur.problems ?? []), ...(base?.problems ?? []).map((p) => `baseline: ${p}`)];
   const pe = $('problems');

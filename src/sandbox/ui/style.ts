@@ -69,5 +69,6 @@ textarea,pre,code{font-family:ui-monospace,"DejaVu Sans Mono",monospace;font-siz
 textarea{width:100%;min-height:110px}
 pre{background:var(--bg2);padding:8px;overflow:auto;max-height:360px}
 input[type=text].wide{width:100%}
+.sr{position:absolute;left:-10000px;width:1px;height:1px;overflow:hidden}
 .stale figure.chart,.stale .cards,.stale #cost table{opacity:.35;transition:opacity .2s}
 `;
