@@ -148,7 +148,18 @@ describe('hqsim sandbox in Chromium', () => {
     expect(await again.inputValue('#arm-yaml')).toBe(yaml);
     expect(await tables(again)).toEqual(await tables(page));
     await again.close();
+
+    // A value the scenario rejects: typed into a box, it is refused on the spot; from a permalink, the loader's
+    // own messages (file, line, field) are shown and nothing runs.
+    await page.fill('[data-path="cities.bonn.levers.freeOffices"] input[type=number]', '3');
+    await page.dispatchEvent('[data-path="cities.bonn.levers.freeOffices"] input[type=number]', 'change');
+    expect(await page.textContent('[data-path="cities.bonn.levers.freeOffices"] .warn')).toBe('3 is above 1; the scenario would reject it');
+    expect(await page.evaluate(() => document.body.dataset.gen)).toBe('4');
     await page.close();
+    const bad = await open(pathToFileURL(file).href + '#set.cities.bonn.budgetMusd=-5', problems);
+    await waitGen(bad, 1, 'complete');
+    expect(await bad.textContent('#problems')).toMatch(/scenarios\/quickstart\.yaml:\d+:\d+: cities\[1\]\.budgetMusd: Too small: expected number to be >=0/);
+    await bad.close();
 
     expect(problems).toEqual([]);
     timings.quickstart = { open: t1, slider: t2, select: t4 };

@@ -464,7 +464,7 @@ function render(): void {
     f.caption.textContent = `Share of runs each city won, with 95% Wilson intervals${b ? '; diamond: the baseline' : ''}. ${fname} in dark blue.`;
     const bm = new Map(b?.rows.map((r) => [r.city, r]) ?? []);
     f.table.innerHTML = tableHtml(['city', 'wins', 'runs', 'win probability', '95% low', '95% high', ...(b ? ['baseline probability', 'baseline 95% low', 'baseline 95% high'] : [])],
-      o.rows.map((r) => [cityName(r.city), r.wins, o.held, pctText(r.p), pctText(r.lo), pctText(r.hi), ...(b ? [pctText(bm.get(r.city)?.p ?? 0), pctText(bm.get(r.city)?.lo ?? 0), pctText(bm.get(r.city)?.hi ?? NaN)] : [])]));
+      o.rows.map((r) => [cityName(r.city), r.wins, o.held, pctText(r.p), pctText(r.lo), pctText(r.hi), ...(b ? [pctText(bm.get(r.city)?.p ?? NaN), pctText(bm.get(r.city)?.lo ?? NaN), pctText(bm.get(r.city)?.hi ?? NaN)] : [])]));
   });
   keepOnly(oddsBox, keep);
   $('odds-none').hidden = keep.length > 0;
