@@ -120,10 +120,14 @@ function changed(at: number): void {
   restart(at);
 }
 
+let written = '';
 function writeFragment(): void {
   const f = '#' + encodeState(state, sc.id);
+  written = f;
   try { history.replaceState(null, '', f); } catch { location.hash = f; }
 }
+// A permalink pasted into the address bar of an open page: start again from it.
+window.addEventListener('hashchange', () => { if (location.hash !== written) location.reload(); });
 
 const ids = { n: 0 };
 const newId = (p: string) => `${p}-${++ids.n}`;
@@ -594,11 +598,12 @@ function fatal(message: string): void {
   requestRender();
 }
 
+// Work goes to the workers first; the controls are built while they load the scenario.
+restart(0);
 layout();
 buildControls();
 renderExport();
 writeFragment();
-restart(0);
 
 /** For tests and the curious: timings, the state, and the numbers behind the status line. */
 (window as unknown as { hqsim: unknown }).hqsim = {
