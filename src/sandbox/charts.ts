@@ -25,11 +25,18 @@ export function ticks(max: number, count = 5): number[] {
   return out;
 }
 
+/** Text cut to about `px` pixels at `size` px (a sans-serif averages some 0.56 em a character), with an ellipsis. */
+export function clip(text: string, px: number, size: number): string {
+  const max = Math.max(4, Math.floor(px / (size * 0.56)));
+  return text.length <= max ? text : text.slice(0, max - 1).trimEnd() + '…';
+}
+
 function frame(id: string, title: string, subtitle: string, h: number, body: string): string {
+  // The full title and subtitle stay in the accessible name; the drawn ones are cut to the width.
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${h}" width="${W}" height="${h}" role="img" aria-labelledby="${esc(id)}-t ${esc(id)}-s">`
-    + `<title id="${esc(id)}-t">${esc(title)}</title>`
-    + `<text class="ct" x="8" y="20">${esc(title)}</text>`
-    + `<text class="cs" id="${esc(id)}-s" x="8" y="37">${esc(subtitle)}</text>${body}</svg>`;
+    + `<title id="${esc(id)}-t">${esc(title)}</title><desc id="${esc(id)}-s">${esc(subtitle)}</desc>`
+    + `<text class="ct" x="8" y="20">${esc(clip(title, W - 16, 15))}</text>`
+    + `<text class="cs" x="8" y="37">${esc(clip(subtitle, W - 16, 12))}</text>${body}</svg>`;
 }
 
 export interface FanOptions {
@@ -157,7 +164,7 @@ export interface BarsOptions {
 
 /** Horizontal bars around zero, one group per label and one bar per series (the why-breakdown). */
 export function divergingSvg(o: BarsOptions): string {
-  const L = 150, R = 70, T = 64, B = 36;
+  const L = 150, R = 80, T = 64, B = 36;
   const groupH = 8 + o.series.length * 14;
   const H = T + o.labels.length * groupH + B;
   const vmax = Math.max(1e-9, ...o.series.flatMap((s) => Object.values(s.values).map(Math.abs)));
@@ -179,7 +186,8 @@ export function divergingSvg(o: BarsOptions): string {
       const y = gy + j * 14;
       const a = Math.min(x(0), x(v)), w = Math.abs(x(v) - x(0));
       g += `<rect x="${r1(a)}" y="${y}" width="${r1(Math.max(w, 0.5))}" height="11" fill="${s.colour}"><title>${esc(`${label}, ${s.name}: ${fmt(v)}`)}</title></rect>`;
-      g += `<text class="val" x="${r1(v >= 0 ? x(v) + 4 : x(v) - 4)}" y="${y + 9}" text-anchor="${v >= 0 ? 'start' : 'end'}">${fmt(v)}</text>`;
+      // Values in a column of their own at the right, so that long bars to the left never run into the labels.
+      g += `<text class="val" x="${W - 6}" y="${y + 9}" text-anchor="end" fill="${s.colour}">${v > 0 ? '+' : ''}${fmt(v)}</text>`;
     });
   });
   return frame(o.id, o.title, o.subtitle, H, g);

@@ -137,7 +137,7 @@ function asNumber(v: Value | undefined): number | null { return typeof v === 'nu
 function decimals(step: number): number { const s = String(step); return s.includes('.') ? s.length - s.indexOf('.') - 1 : 0; }
 
 /** A number control: slider and box, unit, range, the scenario's value, and a reset. */
-function numberControl(parent: HTMLElement, path: string, f: FieldSpec, o: { label?: string; cityBudget?: number; hint?: string } = {}): void {
+function numberControl(parent: HTMLElement, path: string, f: FieldSpec, o: { label?: string; cityBudget?: number; hint?: string; describe?: boolean } = {}): void {
   const scenarioValue = asNumber(valueAt(view(), path));
   const r = sliderRange(f, { current: scenarioValue ?? 0, cityBudget: o.cityBudget ?? 0, maxBudget: data.maxBudget, scenarioYears: view().years });
   const id = newId('c');
@@ -148,7 +148,7 @@ function numberControl(parent: HTMLElement, path: string, f: FieldSpec, o: { lab
     + `<input type="number" min="${f.min ?? ''}" max="${f.max ?? ''}" step="${f.integer ? 1 : 'any'}" aria-label="${esc(`${label} (${f.unit || 'value'})`)}">`
     + `<button type="button" class="reset" title="Back to the scenario's value" aria-label="Reset ${esc(label)}">↺</button></div>`
     + `<div class="hint" id="${id}-h">range ${esc(rangeText(f, r))}${f.unit ? ` ${esc(f.unit)}` : ''}; scenario: ${scenarioValue === null ? 'not set' : esc(fmt(scenarioValue))}${o.hint ? `. ${esc(o.hint)}` : ''}</div>`
-    + (f.description ? `<div class="hint">${esc(f.description)}</div>` : '');
+    + (f.description && o.describe !== false ? `<div class="hint">${esc(f.description)}</div>` : '');
   const [slider, num] = box.querySelectorAll('input') as unknown as [HTMLInputElement, HTMLInputElement];
   const msg = h('div', { class: 'hint warn', hidden: '' });
   box.appendChild(msg);
@@ -226,11 +226,11 @@ function fieldControls(parent: HTMLElement, prefix: string, fields: FieldSpec[],
       const rest = data.domains.filter((d) => !first.includes(d));
       const group = h('div', { class: 'ctl' }, `<span class="name">${esc(f.label)} <span class="unit">${esc(f.unit)}, by domain</span></span>${f.description ? `<div class="hint">${esc(f.description)}</div>` : ''}`);
       parent.appendChild(group);
-      for (const d of first) numberControl(group, `${path}.${d}`, f, { label: d, cityBudget: city.budgetMusd });
+      for (const d of first) numberControl(group, `${path}.${d}`, f, { label: d, cityBudget: city.budgetMusd, describe: false });
       if (rest.length) {
         const more = h('details', {}, `<summary>other domains (${rest.length})</summary>`);
         group.appendChild(more);
-        for (const d of rest) numberControl(more, `${path}.${d}`, f, { label: d, cityBudget: city.budgetMusd });
+        for (const d of rest) numberControl(more, `${path}.${d}`, f, { label: d, cityBudget: city.budgetMusd, describe: false });
       }
     } else {
       parent.appendChild(h('div', { class: 'ctl' }, `<span class="name">${esc(f.label)}</span><div class="hint">${esc(f.description)} (set it in the scenario file)</div>`));
