@@ -64,13 +64,6 @@ function variantView(sc: Scenario): VariantView {
   return { years: sc.years, cities, contests };
 }
 
-/** The scenario file's arms as written (path -> value). */
-function armOverrides(file: string, arms: string[]): Record<string, Record<string, Value>> {
-  const out: Record<string, Record<string, Value>> = {};
-  for (const arm of arms) out[arm] = plain(loadScenario(file, { arm }).overrides) as Record<string, Value>;
-  return out;
-}
-
 export interface Built { html: string; data: PageData; bytes: number }
 
 /** Build the page for a scenario file (validated, with every arm, before anything is bundled). */
@@ -101,7 +94,7 @@ export async function buildSandbox(file: string, opts: SandboxOptions = {}): Pro
       name: base.name, description: base.description,
       file: isAbsolute(file) ? paths.virtual(file) : file.split('\\').join('/'),
       start: base.start, seed: base.seed, id: createHash('sha256').update(text).digest('hex').slice(0, 12),
-      arms: base.arms, armOverrides: armOverrides(file, base.arms),
+      arms: base.arms, armOverrides: Object.fromEntries(arms.map((sc) => [sc.arm!, plain(sc.overrides) as Record<string, Value>])),
     },
     variants,
     domains: buildWorld(base).domains,

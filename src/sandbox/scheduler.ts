@@ -30,6 +30,8 @@ export class Series {
   get exhausted(): boolean { return this.next >= this.total || this.problems !== null; }
   /** Number of replications 0, 1, 2, ... all received. */
   get prefix(): number { let n = 0; while (n < this.total && this.results[n]) n++; return n; }
+  /** Mean worker time of one replication so far, ms (NaN before the first batch). */
+  get msPerRun(): number { return this.timed ? this.ms / this.timed : NaN; }
   batchSize(): number {
     if (this.timed === 0) return 1;
     return Math.max(1, Math.min(MAX_BATCH, Math.round(BATCH_MS / Math.max(this.ms / this.timed, 0.05))));

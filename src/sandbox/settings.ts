@@ -27,6 +27,14 @@ export function mergedOverrides(armOverrides: Record<string, Value> | undefined,
 }
 
 /**
+ * The overrides of the exported arm: the starting arm's, then the settings. Pasted into the scenario as one arm,
+ * they make `hqsim run --arm <name>` load what the page loads with `{ arm, overrides: settings }`.
+ */
+export function exportedOverrides(state: Pick<SandboxState, 'arm' | 'set'>, armOverrides: Record<string, Record<string, Value>>): Record<string, Value> {
+  return mergedOverrides(state.arm === null ? undefined : armOverrides[state.arm], state.set);
+}
+
+/**
  * Set or clear one setting. A setting changed again keeps its place (the order of first setting is the order of
  * application); clearing (undefined) also clears every setting below the path.
  */

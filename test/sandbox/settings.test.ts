@@ -5,7 +5,7 @@ import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  armYaml, canBid, cliCommand, decodeState, defaultFocal, effectiveValue, encodeState, mergedOverrides, runArm, valueAt, withSetting,
+  armYaml, canBid, cliCommand, decodeState, defaultFocal, effectiveValue, encodeState, exportedOverrides, mergedOverrides, runArm, valueAt, withSetting,
   type SandboxState, type Value, type VariantView,
 } from '../../src/sandbox/settings.ts';
 import { parseScenario } from '../../src/scenario/load.ts';
@@ -39,6 +39,25 @@ describe('arm export', () => {
     expect({ ...viaArm, arm: undefined, arms: [], inputs: [] }).toEqual({ ...viaOverrides, arm: undefined, arms: [], inputs: [] });
     expect(viaArm.cities.find((c) => c.id === 'bonn')!.budgetMusd).toBe(35.5);
     expect(viaArm.years).toBe(30);
+  });
+
+  it('starting from an arm of the scenario, exports that arm and the settings as one arm', () => {
+    const file = join(ROOT, 'scenarios/shanghai-strategies.yaml');
+    const text = readFileSync(file, 'utf8');
+    const base = parseScenario(text, file);
+    const armOverrides = Object.fromEntries(base.arms.map((a) => [a, parseScenario(text, file, { arm: a }).overrides as Record<string, Value>]));
+    const state = { arm: 'new', set: { 'cities.shanghai.levers.freeOffices': 0.25, 'cities.shanghai.budgetMusd': 9 } as Record<string, Value> };
+    const exported = exportedOverrides(state, armOverrides);
+    expect(Object.keys(exported).slice(0, Object.keys(armOverrides.new).length)).toEqual(Object.keys(armOverrides.new));
+    // Paste the exported arm under the scenario's arms: block.
+    const pasted = text.replace(/^arms:\n/m, 'arms:\n' + armYaml('sandbox', exported, false));
+    const viaCli = parseScenario(pasted, file, { arm: 'sandbox' });
+    const viaPage = parseScenario(text, file, { arm: 'new', overrides: state.set });
+    expect(viaCli.cities).toEqual(viaPage.cities);
+    expect(viaCli.contests).toEqual(viaPage.contests);
+    expect(viaCli.cities.find((c) => c.id === 'shanghai')!.levers.freeOffices).toBe(0.25);
+    expect(viaCli.cities.find((c) => c.id === 'shanghai')!.levers.taxExemption).toBe(1);
+    expect(exportedOverrides({ arm: null, set: { a: 1 } }, armOverrides)).toEqual({ a: 1 });
   });
 
   it('writes the empty arm and quotes keys that are not plain', () => {

@@ -7,7 +7,7 @@ import { contestOdds, cost, effect, fan, prefix, why, type ContestOdds, type Why
 import { BLUE, divergingSvg, fanSvg, oddsSvg, ORANGE, tableHtml } from '../charts.ts';
 import { Scheduler, type Series, type SeriesSpec } from '../scheduler.ts';
 import {
-  armYaml, canBid, cliCommand, decodeState, effectiveValue, encodeState, runArm, valueAt, withSetting,
+  armYaml, canBid, cliCommand, decodeState, effectiveValue, encodeState, exportedOverrides, runArm, valueAt, withSetting,
   type ContestView, type SandboxState, type Value, type VariantView,
 } from '../settings.ts';
 import { rangeText, sliderRange, type FieldSpec } from '../ranges.ts';
@@ -536,7 +536,7 @@ function requestSummary(): void {
 }
 
 function renderExport(): void {
-  const merged = { ...(state.arm ? sc.armOverrides[state.arm] : {}), ...state.set };
+  const merged = exportedOverrides(state, sc.armOverrides);
   const armName = runArm(state);
   const hasSet = Object.keys(state.set).length > 0;
   const yaml = hasSet ? armYaml(state.name, merged) : state.arm ? `# nothing set: the arm ${state.arm} as it is in the scenario file\n` : '# nothing set: the scenario as written\n';
@@ -610,5 +610,8 @@ writeFragment();
   timings,
   state: () => state,
   workers: nWorkers,
-  series: () => ({ current: sched.current && { prefix: sched.current.prefix, total: sched.current.total, problems: sched.current.problems }, baseline: sched.baseline && { prefix: sched.baseline.prefix, total: sched.baseline.total } }),
+  series: () => {
+    const info = (s: Series | null) => s && { prefix: s.prefix, total: s.total, msPerRun: s.msPerRun, problems: s.problems };
+    return { current: info(sched.current), baseline: info(sched.baseline) };
+  },
 };
