@@ -128,7 +128,6 @@ export function contentSecurityPolicy(script: string, style: string): string {
     `script-src 'sha256-${sha256b64(script)}'`,
     `style-src 'sha256-${sha256b64(style)}'`,
     'worker-src blob:',
-    'img-src data:',
     "base-uri 'none'",
     "form-action 'none'",
   ].join('; ');
