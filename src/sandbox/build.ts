@@ -24,8 +24,10 @@ export interface PageData {
   scenario: {
     name: string;
     description: string;
-    /** The scenario file as the CLI was given it (the worker loads it by this name from the page's files). */
+    /** The scenario file as the worker loads it from the page's files (a virtual path when it was given absolute). */
     file: string;
+    /** The scenario file as the command was given it (for the command line the page suggests). */
+    display: string;
     start: number;
     seed: number;
     /** First 12 hex digits of the scenario text's SHA-256: permalinks name the scenario they belong to. */
@@ -93,6 +95,7 @@ export async function buildSandbox(file: string, opts: SandboxOptions = {}): Pro
     scenario: {
       name: base.name, description: base.description,
       file: isAbsolute(file) ? paths.virtual(file) : file.split('\\').join('/'),
+      display: file,
       start: base.start, seed: base.seed, id: createHash('sha256').update(text).digest('hex').slice(0, 12),
       arms: base.arms, armOverrides: Object.fromEntries(arms.map((sc) => [sc.arm!, plain(sc.overrides) as Record<string, Value>])),
     },

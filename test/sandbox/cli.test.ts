@@ -44,7 +44,10 @@ describe('hqsim sandbox', () => {
   it('names the page after the scenario by default', async () => {
     const r = await runCli(['sandbox', join(ROOT, 'scenarios/quickstart.yaml'), '--quiet'], { cwd: tmp });
     expect(r.code).toBe(0);
-    expect(existsSync(join(tmp, 'quickstart.sandbox.html'))).toBe(true);
+    const d = data(readFileSync(join(tmp, 'quickstart.sandbox.html'), 'utf8'));
+    // Given absolute, the scenario is loaded by its virtual path in the page, and shown as given.
+    expect(d.scenario.display).toBe(join(ROOT, 'scenarios/quickstart.yaml'));
+    expect(d.scenario.file).toMatch(/^\/.*scenarios\/quickstart\.yaml$/);
   });
 
   it('--open: tries the desktop opener and says how to open the page when there is none', async () => {

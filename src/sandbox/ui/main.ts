@@ -541,7 +541,7 @@ function renderExport(): void {
   const hasSet = Object.keys(state.set).length > 0;
   const yaml = hasSet ? armYaml(state.name, merged) : state.arm ? `# nothing set: the arm ${state.arm} as it is in the scenario file\n` : '# nothing set: the scenario as written\n';
   ($('arm-yaml') as HTMLTextAreaElement).value = yaml;
-  $('cli').textContent = cliCommand(sc.file, armName, state.seed, sc.seed);
+  $('cli').textContent = cliCommand(sc.display, armName, state.seed, sc.seed);
   ($('arm-name') as HTMLInputElement).value = state.name;
   const link = location.href.split('#')[0] + '#' + encodeState(state, sc.id);
   ($('permalink') as HTMLInputElement).value = link;
@@ -579,7 +579,7 @@ function layout(): void {
 <div class="row"><input type="text" class="wide" id="permalink" readonly><button type="button" id="copy-link" data-label="Copy">Copy</button></div>
 <details id="single"><summary>One run's summary.json (seed <span id="single-seed"></span>), byte for byte as <code>hqsim run</code> writes it</summary>
 <pre id="summary-json"></pre><a id="summary-download" download>Download summary.json</a></details>
-<p class="note">hqsim ${esc(data.version)} · scenario ${esc(sc.file)} (${esc(sc.id)}) · works offline; nothing leaves this page.</p>
+<p class="note">hqsim ${esc(data.version)} · scenario ${esc(sc.display)} (${esc(sc.id)}) · works offline; nothing leaves this page.</p>
 </section>`;
   ($('single') as HTMLDetailsElement).addEventListener('toggle', () => { if (($('single') as HTMLDetailsElement).open) requestSummary(); });
   $('copy-yaml').addEventListener('click', (e) => void copy(($('arm-yaml') as HTMLTextAreaElement).value, e.currentTarget as HTMLElement));
