@@ -30,13 +30,16 @@ const OUTPUTS = ['.js', '.d.ts', '.js.map'];
 /** A relative module specifier ending in .ts, in `from '...'`, `import '...'` or `import('...')`. */
 const TS_SPECIFIER = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g;
 
-/** Every file under `dir`, sorted, skipping node_modules. */
+/**
+ * Every file under `dir`, sorted, skipping node_modules and folders that are projects of their own (a folder with
+ * its own tsconfig.json, such as the sandbox's browser code, which esbuild bundles when a page is written).
+ */
 function walk(dir) {
   const found = [];
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.name === 'node_modules') continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) found.push(...walk(p)); else found.push(p);
+    if (e.isDirectory()) { if (!existsSync(join(p, 'tsconfig.json'))) found.push(...walk(p)); } else found.push(p);
   }
   return found;
 }

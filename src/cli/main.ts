@@ -147,6 +147,16 @@ export async function main(argv: string[]): Promise<number> {
       const shown = files.map((f) => relative(process.cwd(), f) || f);
       out(`hqsim init: wrote ${shown.join(' and ')}\nnext:\n  npx hqsim validate ${shown[0]}\n  npx hqsim run ${shown[0]} --report\n  npx hqsim sweep ${shown[1]} --workers 2 --report`);
     });
+  program.command('sandbox').description('write a policy sandbox: one HTML page (works offline) with controls for a city\'s policy and figures that update as you move them')
+    .argument('<scenario>', 'scenario file (YAML or JSON)')
+    .option('--out <file>', 'the page to write (default: <scenario>.sandbox.html)')
+    .option('--focal <city>', 'the city whose policy the controls set first (default: the one the scenario sets in most detail)')
+    .option('--replications <n>', 'replications per setting', intArg('--replications', 1, 100000))
+    .option('--open', 'open the page in the default browser')
+    .option('--quiet', 'print nothing but errors')
+    // Loaded on demand: the bundler is not needed by the other commands.
+    .action(async (file: string, o: { out?: string; focal?: string; replications?: number; open?: boolean; quiet?: boolean }) =>
+      (await import('../sandbox/index.ts')).sandboxCli(file, o, (m) => new UsageError(m), out));
 
   registerSweepCommands(program, UsageError);
   registerDiscoverCommand(program, UsageError);
