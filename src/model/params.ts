@@ -219,6 +219,7 @@ export const PARAM_SPECS = {
   contest: {
     threshold: p(0.5, 'share of votes', 'share of votes a candidate needs to win a round: at least this share and more than half; a run-off between the last two needs a simple majority', '[Johnson2015]; [EU-Council-2017] (majority or two-thirds)', { max: 1 }),
     voteNoise: p(0.1, 'utility', "scale of each member's Gumbel taste shock per round", CAL, { min: 0 }),
+    campaignNoise: p(0.1, 'utility', "scale of each candidate's Gumbel shock shared by every member of a vote (what the forecaster cannot see: the campaign, side deals, the quality of the bid's presentation); drawn once per contest", '[BerryLevinsohnPakes1995] (unobserved alternative quality); ' + CAL, { min: 0 }),
     memberWeightSpread: p(0.2, 'weight', "standard deviation of member driver weights around the organization's", CAL),
     regionAffinity: p(0.05, 'utility', 'utility bonus a member gives candidates in its own region', '[Johnson2015] (regional blocs in seat votes)'),
     homeBias: p(1, 'utility', "utility bonus a member state gives its own country's candidate (a state votes for its own city while it stands)", '[Johnson2015] (national candidacies); ' + CAL),

@@ -11,7 +11,7 @@
  * dominated small runs: the hashing below is the same arithmetic on plain local numbers.
  */
 
-export type Purpose = 'org' | 'contest' | 'vote' | 'member' | 'tiebreak' | 'founding' | 'population';
+export type Purpose = 'org' | 'contest' | 'vote' | 'campaign' | 'member' | 'tiebreak' | 'founding' | 'population';
 
 export interface Stream { (): number }
 

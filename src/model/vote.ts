@@ -5,14 +5,17 @@
  *
  *   u_m(x) = sum_d w_md S_d(x) + cluster - moveCost + stayBonus[seat]                (the organization's evaluation)
  *          + homeBias [x is in m's country] + regionAffinity [x is in m's region]
- *          + balance(x) + endorsementBonus [x was endorsed by the candidate m supported] + voteNoise * Gumbel
+ *          + balance(x) + endorsementBonus [x was endorsed by the candidate m supported]
+ *          + campaignNoise * Gumbel_x + voteNoise * Gumbel_m,round,x
  *
  * balance(x) = balanceWeight * exp(-hosted(country of x) / balanceScale): geographic balance favours countries that
- * host few organizations. Before the first ballot, and after every ballot, candidates whose share of (first
+ * host few organizations. Gumbel_x is one draw per candidate and contest, shared by every member (the quality of a
+ * campaign that the forecaster cannot see): it is what makes a vote of many members uncertain. Before the first ballot, and after every ballot, candidates whose share of (first
  * preference) votes is below `withdrawBelow` withdraw, and each candidate that leaves endorses the remaining
  * candidate its home state prefers. A first round may be scored with points (EU 2017: 3-2-1); then ballots
  * eliminate the weakest until one candidate has the threshold share and a majority; a tied run-off goes to lot.
- * Pure: no I/O. Draws: stream `member` (member or bloc), `vote` (member or bloc, round, candidate), `tiebreak`.
+ * Pure: no I/O. Draws: stream `member` (member or bloc), `campaign` (candidate), `vote` (member or bloc, round,
+ * candidate), `tiebreak`.
  */
 import type { ContestDef } from '../scenario/schema.ts';
 import type { Params } from './params.ts';
@@ -45,7 +48,7 @@ export interface VoteOutcome { winner: number; runnerUp: number | null; rounds: 
 /**
  * Member composition: the contest's `voters` if listed; else the 27 EU states for an EU agency; else one member
  * per candidate country (its home state) plus the rest of `members` spread over regions (the contest's
- * memberRegions, else the organization's region, else one equal bloc per candidate region).
+ * memberRegions, else the organization's region, else the UN membership of each region).
  */
 export function composeMembers(def: ContestDef, candidates: { country: string; region: string }[], orgKind: string, orgRegion: string,
   defaultCount: number, regionOfCountry: (country: string) => string | undefined): { id: string; country: string; region: string }[] {
@@ -56,7 +59,7 @@ export function composeMembers(def: ContestDef, candidates: { country: string; r
   const homes = [...new Map(candidates.map((c) => [c.country, c.region])).entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const n = Math.max(def.members ?? defaultCount, homes.length);
   const out = homes.map(([country, region]) => ({ id: country, country, region }));
-  const rest = memberRegions(def, candidates.map((c) => c.region), n - homes.length, orgRegion);
+  const rest = memberRegions(def, n - homes.length, orgRegion);
   const seen = new Map<string, number>();
   for (const region of rest) {
     const i = (seen.get(region) ?? 0) + 1;
@@ -68,15 +71,22 @@ export function composeMembers(def: ContestDef, candidates: { country: string; r
 }
 
 /**
- * Regions of `n` members: from the contest's memberRegions; else, for a regional organization, all members from its
- * region; else (a global organization) one equal bloc per candidate region; largest remainders.
+ * UN member states by region (193 in all: Africa 54, Asia 32 and the Middle East 14 of the Asia-Pacific and Western
+ * Asian groups, Europe 44, Latin America and the Caribbean 33, North America 2, Oceania 14): the membership of a
+ * global body whose contest does not say who votes.
  */
-export function memberRegions(def: ContestDef, candidateRegions: string[], n: number, orgRegion = 'global'): string[] {
+export const WORLD_MEMBERSHIP: Readonly<Record<string, number>> = { africa: 54, asia: 32, europe: 44, latin_america: 33, middle_east: 14, north_america: 2, oceania: 14 };
+
+/**
+ * Regions of `n` members: from the contest's memberRegions; else, for a regional organization, all members from its
+ * region; else (a global organization) in proportion to the UN membership of each region; largest remainders.
+ */
+export function memberRegions(def: ContestDef, n: number, orgRegion = 'global'): string[] {
   if (n <= 0) return [];
   let weights: [string, number][];
   if (def.memberRegions) weights = Object.entries(def.memberRegions).filter(([, v]) => (v ?? 0) > 0) as [string, number][];
   else if (orgRegion !== 'global') weights = [[orgRegion, 1]];
-  else weights = [...new Set(candidateRegions)].sort().map((r) => [r, 1]);
+  else weights = Object.entries(WORLD_MEMBERSHIP);
   if (weights.length === 0) weights = [['global', 1]];
   weights.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const total = weights.reduce((s, [, v]) => s + v, 0);
@@ -126,7 +136,8 @@ export function runVote(def: ContestDef, cands: VoteCandidate[], members: Member
   const n = members.length;
   const threshold = def.threshold ?? p.contest.threshold;
   const shock = streams.keyed('vote', `${def.id}:`);
-  const base = members.map((m) => cands.map((x) => memberUtility(m, x, p)));
+  const campaign = cands.map((x) => (p.contest.campaignNoise > 0 ? p.contest.campaignNoise * gumbel(streams.uniform('campaign', `${def.id}:${cityId(x.city)}`, year)) : 0));
+  const base = members.map((m) => cands.map((x, j) => memberUtility(m, x, p) + campaign[j]));
   /** endorsed[m] = candidate (index into cands) member m favours after its candidate left, or -1 */
   const endorsed = new Int32Array(n).fill(-1);
   let remaining = cands.map((_, j) => j);

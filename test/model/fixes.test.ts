@@ -53,10 +53,12 @@ describe('votes', () => {
       expect(three.replace(' hopeless:0', '')).toBe(two);
     }
   });
-  it("a regional organization's members come from its region; a global one's from the candidates' regions", () => {
+  it("a regional organization's members come from its region; a global one's from every region as the UN's do", () => {
     const def = { id: 'x', org: 'y', year: 2000, rule: 'vote' as const, includeSeat: true };
-    expect(new Set(memberRegions(def, ['asia', 'europe'], 10, 'africa'))).toEqual(new Set(['africa']));
-    expect(memberRegions(def, ['asia', 'europe'], 10, 'global').filter((r) => r === 'asia')).toHaveLength(5);
+    expect(new Set(memberRegions(def, 10, 'africa'))).toEqual(new Set(['africa']));
+    const world = memberRegions(def, 193, 'global');
+    expect(world.filter((r) => r === 'africa')).toHaveLength(54);
+    expect(world.filter((r) => r === 'north_america')).toHaveLength(2);
   });
 });
 
