@@ -28,6 +28,8 @@ export interface Scenario {
   inputs: { file: string; sha256: string }[];
   arm?: string;
   overrides: Record<string, unknown>;
+  /** the coefficients the scenario sets itself (its parameters: block, after arms and overrides) */
+  paramOverrides: ParamOverrides;
   start: number;
   years: number;
   seed: number;
@@ -313,6 +315,23 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
   for (const c of cities) if (c.history) for (const pts of Object.values(c.history)) pts?.sort((a, b) => a[0] - b[0]);
   const organizations = merge('organizations', sf.organizations, orgSeeds, orgFile, sf.seeds?.includeAllOrganizations, ORG_DEFAULTS, OrgSchema);
 
+  // A seed city's hosted_ios is the documented count of every organization it hosts; those the scenario models as
+  // agents are not background, so they come off it (in each dated point, those founded by then), never below 0.
+  {
+    const ownKeys = new Map<string, Set<string>>();
+    for (const e of sf.cities) if (typeof e === 'object') ownKeys.set(e.id, new Set(Object.keys(e)));
+    const defaulted = 'hostedIos' in (sf.defaults?.city ?? {});
+    const seated = new Map<string, number[]>();
+    for (const o of organizations) if (o.seat !== null) (seated.get(o.seat) ?? seated.set(o.seat, []).get(o.seat)!).push(o.founded);
+    for (const c of cities) {
+      const f = seated.get(c.id);
+      if (!f || !citySeeds.has(c.id) || defaulted || ownKeys.get(c.id)?.has('hostedIos')) continue;
+      const by = (year: number) => f.filter((y) => y <= year).length;
+      c.hostedIos = Math.max(0, c.hostedIos - f.length);
+      if (c.history?.hostedIos) c.history.hostedIos = c.history.hostedIos.map(([y, v]) => [y, Math.max(0, v - by(y))] as [number, number]);
+    }
+  }
+
   // Cross-references and sums, reported at the referring field.
   const cityIds = new Set(cities.map((c) => c.id));
   const orgIds = new Set(organizations.map((o) => o.id));
@@ -394,6 +413,7 @@ export function parseScenario(text: string, file: string, opts: LoadOptions = {}
     inputs,
     arm: opts.arm,
     overrides,
+    paramOverrides,
     start: sf.start,
     years: sf.years,
     seed: sf.seed,
