@@ -18,6 +18,7 @@ import { paramsCommand, parseParamsFormat, type ParamsFormat } from '../docs/par
 import { registerSweepCommands } from './sweep.ts';
 import { registerDiscoverCommand } from '../discover/cli.ts';
 import { registerAdviseCommand } from '../advise/command.ts';
+import { registerBacktestCommands } from '../backtest/command.ts';
 
 export class UsageError extends Error {}
 
@@ -161,6 +162,7 @@ export async function main(argv: string[]): Promise<number> {
   registerSweepCommands(program, UsageError);
   registerDiscoverCommand(program, UsageError);
   registerAdviseCommand(program, UsageError, out, err);
+  registerBacktestCommands(program, UsageError, out, err);
 
   try {
     await program.parseAsync(argv, { from: 'user' });
