@@ -14,7 +14,7 @@ import { esc } from '../report/html.ts';
 import { bundle, PACKAGE_ROOT, PathMap, type VirtualFs } from './bundle.ts';
 import { fieldCatalogue, type FieldCatalogue } from './fields.ts';
 import { defaultFocal, type CityView, type ContestView, type Value, type VariantView } from './settings.ts';
-import { STYLE } from './ui/style.ts';
+import { STYLE } from './style.ts';
 
 /** Replications per setting when the page is opened (the figures refine up to this count). */
 export const DEFAULT_REPLICATIONS = 200;
