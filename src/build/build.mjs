@@ -9,8 +9,9 @@
  *   node src/build/build.mjs --watch    rebuild on every change
  *   node src/build/build.mjs --clean    remove every compiled file and the build info
  *
- * Compiled files are recognised by the source-map comment tsc writes at their end, so a hand-written .js or
- * .d.ts is never removed; outputs whose .ts source is gone are.
+ * Compiled files are recognised by the source-map comment tsc writes at their end (declarations by the map of
+ * the JavaScript beside them), so a hand-written .js or .d.ts is never removed; outputs whose .ts source is gone
+ * are.
  *
  * Declarations: tsc rewrites the sources' relative `./x.ts` imports to `./x.js` in the JavaScript but not in
  * the .d.ts files (TypeScript issue 61037); this script does, so that a consumer's compiler resolves them to
@@ -31,15 +32,16 @@ const OUTPUTS = ['.js', '.d.ts', '.js.map'];
 const TS_SPECIFIER = /((?:from|import)\s*\(?\s*)(['"])(\.{1,2}\/[^'"]*?)\.ts\2/g;
 
 /**
- * Every file under `dir`, sorted, skipping node_modules and folders that are projects of their own (a folder with
- * its own tsconfig.json, such as the sandbox's browser code, which esbuild bundles when a page is written).
+ * Every file under `dir`, sorted, skipping node_modules and (unless `all`) folders that are projects of their own
+ * (a folder with its own tsconfig.json, such as the sandbox's browser code, which esbuild bundles when a page is
+ * written; src/tsconfig.json excludes it).
  */
-function walk(dir) {
+function walk(dir, all = false) {
   const found = [];
   for (const e of readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     if (e.name === 'node_modules') continue;
     const p = join(dir, e.name);
-    if (e.isDirectory()) { if (!existsSync(join(p, 'tsconfig.json'))) found.push(...walk(p)); } else found.push(p);
+    if (e.isDirectory()) { if (all || !existsSync(join(p, 'tsconfig.json'))) found.push(...walk(p, all)); } else found.push(p);
   }
   return found;
 }
@@ -48,8 +50,15 @@ const isSource = (f) => f.endsWith('.ts') && !f.endsWith('.d.ts');
 const outputExt = (f) => OUTPUTS.find((x) => f.endsWith(x));
 const sourceOf = (f) => f.slice(0, -outputExt(f).length) + '.ts';
 
-/** True when `f` carries tsc's mark: a source-map comment naming its own map, or a map naming its own file. */
+/**
+ * True when `f` carries tsc's mark: a source-map comment naming its own map, or a map naming its own file; a
+ * declaration file (which has no map) when the JavaScript beside it carries that mark.
+ */
 function compiledByTsc(f) {
+  if (f.endsWith('.d.ts')) {
+    const js = f.slice(0, -'.d.ts'.length) + '.js';
+    return existsSync(js + '.map') && compiledByTsc(js + '.map');
+  }
   const text = readFileSync(f, 'utf8');
   if (f.endsWith('.map')) {
     try { return JSON.parse(text).file === basename(f).slice(0, -'.map'.length); } catch { return false; }
@@ -96,8 +105,11 @@ function build() {
   const sources = files.filter(isSource);
   // An installed package holds compiled files only: nothing to build, and nothing may be removed.
   if (sources.length === 0) return 0;
-  // Outputs of deleted or renamed sources would otherwise stay and be packed.
-  const orphans = compiledFiles(files.filter((f) => outputExt(f) && !existsSync(sourceOf(f))));
+  // Outputs of deleted or renamed sources would otherwise stay and be packed; so would outputs inside a project of
+  // its own (this build never writes there: one found there is left from before the folder became one).
+  const own = new Set(files);
+  const elsewhere = walk(SRC, true).filter((f) => !own.has(f));
+  const orphans = compiledFiles([...files.filter((f) => outputExt(f) && !existsSync(sourceOf(f))), ...elsewhere.filter((f) => outputExt(f))]);
   for (const f of orphans) rmSync(f);
   const mtime = (f) => (existsSync(f) ? statSync(f).mtimeMs : -Infinity);
   const missing = sources.filter((s) => !existsSync(s.slice(0, -3) + '.js') || !existsSync(s.slice(0, -3) + '.d.ts'));
@@ -119,6 +131,6 @@ function build() {
 }
 
 const args = process.argv.slice(2);
-if (args.includes('--clean')) clean(walk(SRC));
+if (args.includes('--clean')) clean(walk(SRC, true));
 else if (args.includes('--watch')) process.exitCode = tsc(['--watch', '--preserveWatchOutput']);
 else process.exitCode = build();

@@ -169,10 +169,7 @@ export interface PlanOptions {
 
 const RESERVED = new Set(['point', 'arm', 'replication', 'seed', 'baseline', 'metric', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'interval', 'flags', 'by', 'level']);
 
-/** The seed of replication r: a hash of the experiment seed and r only (never of the point or arm), 31 bits. */
-export function replicationSeed(seed: number, r: number): number {
-  return createHash('sha256').update(`hqsim-replication/${seed}/${r}`).digest().readUInt32BE(0) >>> 1;
-}
+export { replicationSeed } from './seeds.ts';
 
 export function sha256(text: string | Buffer): string {
   return createHash('sha256').update(text).digest('hex');

@@ -8,8 +8,10 @@ import type { CityYearRecord, DecisionRecord, EventRecord, OrgYearRecord, Record
 import { csvCell } from '../scenario/csv.ts';
 import { DECISION_HEADER, decisionRow, EVENT_HEADER, cityYearHeader, cityYearRow, eventRow, ORG_YEAR_HEADER, orgYearRow } from './tables.ts';
 import { withPath } from './system-errors.ts';
+import { stableJson } from './json.ts';
 
 export { OutputExistsError, OutputRefusedError, writeAtomically } from './replace.ts';
+export { stableJson } from './json.ts';
 
 class CsvFile {
   private fd: number;
@@ -56,11 +58,6 @@ export class CsvRecorder implements Recorder {
     for (const f of [this.events, this.decisions, this.cities, this.orgs]) { try { f?.close(); } catch (e) { failure ??= e; } }
     if (failure) throw failure;
   }
-}
-
-/** Stable JSON: 2-space indent, numbers rounded like the CSV files, trailing newline. */
-export function stableJson(value: unknown): string {
-  return JSON.stringify(value, (_k, v) => (typeof v === 'number' ? (Number.isFinite(v) ? Number(csvCell(v)) : null) : v), 2) + '\n';
 }
 
 export function writeJson(path: string, value: unknown): void {

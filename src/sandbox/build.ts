@@ -14,7 +14,7 @@ import { esc } from '../report/html.ts';
 import { bundle, PACKAGE_ROOT, PathMap, type VirtualFs } from './bundle.ts';
 import { fieldCatalogue, type FieldCatalogue } from './fields.ts';
 import { defaultFocal, type CityView, type ContestView, type Value, type VariantView } from './settings.ts';
-import { STYLE } from './ui/style.ts';
+import { STYLE } from './style.ts';
 
 /** Replications per setting when the page is opened (the figures refine up to this count). */
 export const DEFAULT_REPLICATIONS = 200;
@@ -80,8 +80,8 @@ export async function buildSandbox(file: string, opts: SandboxOptions = {}): Pro
     throw new SandboxUsageError(`--focal ${opts.focal}: no such city in ${file}; cities: ${view.cities.map((c) => c.id).join(', ')}`);
   }
   const text = readFileSync(file, 'utf8');
-  // The files the loader reads, for the scenario and every arm; and the package manifest (the version).
-  const real = new Set<string>([resolve(file), join(PACKAGE_ROOT, 'package.json')]);
+  // The files the loader reads, for the scenario and every arm (seeds, history).
+  const real = new Set<string>([resolve(file)]);
   for (const sc of [base, ...arms]) for (const i of sc.inputs) real.add(resolve(i.file));
   const paths = new PathMap([process.cwd(), PACKAGE_ROOT, ...real]);
   const vfs: VirtualFs = { cwd: paths.virtual(process.cwd()), files: {} };

@@ -68,6 +68,13 @@ function shimPlugin(o: BundleOptions): Plugin {
         contents: `export { default as en } from ${JSON.stringify(resolve(a.pluginData as string, '../locales/en.js'))};`, loader: 'js', resolveDir: a.pluginData as string,
       }));
       b.onResolve({ filter: /^(fs|path|crypto|url)$/ }, (a) => (fromSrc(a.importer) ? { path: join(SHIMS, SHIMMED[a.path]) } : undefined));
+      // An installed package carries the page's own script as TypeScript (a project of its own, see ui/tsconfig.json)
+      // and the modules it shares with the command compiled: its `../x.ts` imports load `../x.js`.
+      b.onResolve({ filter: /^\.{1,2}\/.*\.ts$/ }, (a) => {
+        if (!fromSrc(a.importer)) return undefined;
+        const ts = resolve(a.resolveDir, a.path);
+        return !existsSync(ts) && existsSync(ts.slice(0, -3) + '.js') ? { path: ts.slice(0, -3) + '.js' } : undefined;
+      });
       // import.meta in the package's own sources: the virtual URL of the source file.
       b.onLoad({ filter: /\.(ts|mts|js|mjs)$/ }, (a) => {
         if (!a.path.startsWith(SRC + sep) || a.path.startsWith(SHIMS + sep)) return undefined;

@@ -5,8 +5,8 @@
  */
 import { loadScenario, type Scenario } from '../scenario/load.ts';
 import { simulate, type EventRecord, type Recorder, type Summary } from '../model/engine.ts';
-import { replicationSeed } from '../experiment/file.ts';
-import { stableJson } from '../output/write.ts';
+import { replicationSeed } from '../experiment/seeds.ts';
+import { stableJson } from '../output/json.ts';
 
 export interface Variant {
   /** Scenario file (as the CLI was given it). */

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CLI, ROOT } from '../helpers.ts';
 
@@ -16,13 +16,26 @@ function walk(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : [join(dir, e.name)]));
 }
 const files = walk(SRC);
-const sources = files.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+const isSource = (f: string) => f.endsWith('.ts') && !f.endsWith('.d.ts');
+/** Folders under src/ with a tsconfig.json of their own (the sandbox's browser script): not part of the build. */
+const projects = files.filter((f) => f.endsWith('/tsconfig.json') && f !== join(SRC, 'tsconfig.json')).map((f) => dirname(f) + sep);
+const inProject = (f: string) => projects.some((p) => f.startsWith(p));
+const sources = files.filter((f) => isSource(f) && !inProject(f));
 const rel = (f: string) => relative(ROOT, f);
 
 describe('npm run build', () => {
   it('writes JavaScript, a source map and declarations for every source', () => {
     const missing = sources.flatMap((s) => ['.js', '.js.map', '.d.ts'].map((x) => s.slice(0, -3) + x)).filter((f) => !existsSync(f));
     expect(missing.map(rel)).toEqual([]);
+  });
+
+  it('leaves the projects of their own to their own tools: no compiled file in them, and none of their code in the build', () => {
+    expect(projects.map(rel)).toEqual(['src/sandbox/ui']);
+    expect(files.filter((f) => inProject(f) && /\.(js|js\.map|d\.ts)$/.test(f)).map(rel)).toEqual([]);
+    // The build's staleness check skips these folders, so a compiled module importing from one would go stale.
+    const imports = (f: string) => [...readFileSync(f, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => resolve(dirname(f), m[1]));
+    const into = sources.filter((s) => imports(s).some(inProject));
+    expect(into.map(rel)).toEqual([]);
   });
 
   it('leaves no compiled file without a source, so git ignores only compiled output', () => {

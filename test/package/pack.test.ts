@@ -5,11 +5,14 @@
  */
 import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, CLI } from '../helpers.ts';
+import vm from 'node:vm';
 import { loadScenario, runScenario } from '../../src/index.ts';
+import { runSummary } from '../../src/sandbox/replicate.ts';
+import { pageData, workerFrom } from '../sandbox/fixtures/page.ts';
 
 const VERSION = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version as string;
 const TSC = join(ROOT, 'node_modules/typescript/bin/tsc');
@@ -50,7 +53,11 @@ describe('npm pack', () => {
       'scenarios/quickstart.yaml', 'scenarios/quickstart.sweep.yaml', 'seeds/cities.csv', 'seeds/organizations.csv', 'docs/ODD.md', 'docs/references.md']) {
       expect(packed, f).toContain(f);
     }
-    expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    // The only TypeScript packed is the sandbox page's own script, a project of its own that esbuild bundles
+    // when `hqsim sandbox` writes a page (src/sandbox/ui); everything else is compiled.
+    const ui = readdirSync(join(ROOT, 'src/sandbox/ui')).filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).map((f) => `src/sandbox/ui/${f}`);
+    expect(ui.length).toBeGreaterThan(0);
+    expect(packed.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts')).sort()).toEqual(ui.sort());
     expect(packed.filter((f) => /tsbuildinfo|tsconfig|^src\/bench\/|^test\/|^results\//.test(f))).toEqual([]);
   });
 });
@@ -60,7 +67,8 @@ describe('the installed package', () => {
     const v = hqsim(['--version']);
     expect(v.stdout.trim()).toBe(VERSION);
     const r = hqsim(['run', 'node_modules/hqsim/scenarios/quickstart.yaml']);
-    expect(r.stderr).toBe('');
+    // Warnings about the scenario (passive cities, say) may be printed; nothing else.
+    expect(r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('warning: '))).toEqual([]);
     expect(r.code).toBe(0);
     const installed = readFileSync(join(app, 'results/quickstart/seed-1/summary.json'), 'utf8');
     const clone = join(tmp, 'clone-run');
@@ -68,6 +76,23 @@ describe('the installed package', () => {
     expect(c.status).toBe(0);
     expect(installed).toBe(readFileSync(join(clone, 'summary.json'), 'utf8'));
     expect(readFileSync(join(app, 'results/quickstart/seed-1/events.csv'))).toEqual(readFileSync(join(clone, 'events.csv')));
+  }, SLOW);
+
+  it('writes a sandbox page whose engine gives the summary of the clone', () => {
+    // The page's script is bundled from the packed TypeScript of src/sandbox/ui and the compiled modules it shares
+    // with the command; the worker from the compiled engine.
+    const r = hqsim(['sandbox', 'node_modules/hqsim/scenarios/quickstart.yaml', '--out', 'quickstart.html']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^sandbox: .*quickstart\.html \(quickstart, focal city bonn/);
+    const html = readFileSync(join(app, 'quickstart.html'), 'utf8');
+    const script = /<script>([\s\S]*?)<\/script>/.exec(html)![1];
+    expect(() => new vm.Script(script)).not.toThrow();
+    const worker = workerFrom(html);
+    expect(worker.nodeGlobals).toBe('undefined,undefined,undefined');
+    const reply = worker.send({ type: 'summary', job: 1, variant: { file: pageData(html).scenario.file, arm: null, overrides: {} }, seed: 1, label: null });
+    expect(reply.type, JSON.stringify(reply)).toBe('summary');
+    expect((reply as { json: string }).json).toBe(runSummary(loadScenario(join(ROOT, 'scenarios/quickstart.yaml')), 1, null));
   }, SLOW);
 
   it('is on the PATH of npm scripts as `hqsim`', () => {

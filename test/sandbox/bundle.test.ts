@@ -11,25 +11,12 @@ import { join, relative } from 'node:path';
 import { buildSandbox, contentSecurityPolicy, scriptSafe } from '../../src/sandbox/build.ts';
 import { bundle, PACKAGE_ROOT, PathMap } from '../../src/sandbox/bundle.ts';
 import { loadScenario } from '../../src/scenario/load.ts';
+import { readInputFile } from '../../src/limits/index.ts';
 import { replicationSeed } from '../../src/experiment/file.ts';
 import { runSummary } from '../../src/sandbox/replicate.ts';
 import type { Reply, Request } from '../../src/sandbox/protocol.ts';
 import { ROOT } from '../helpers.ts';
-
-/** A context with only what a browser worker has (and no Node globals). */
-function browserLike(extra: Record<string, unknown> = {}) {
-  return vm.createContext({ performance, URL, URLSearchParams, TextEncoder, TextDecoder, structuredClone, console, ...extra });
-}
-
-function workerFrom(html: string) {
-  const code = /<script type="text\/plain" id="hqsim-worker">([\s\S]*?)<\/script>/.exec(html)![1];
-  const replies: Reply[] = [];
-  const self: { onmessage: ((e: { data: Request }) => void) | null; postMessage(m: Reply): void } = { onmessage: null, postMessage: (m) => replies.push(m) };
-  const ctx = browserLike({ self });
-  vm.runInContext(code, ctx);
-  expect(vm.runInContext('typeof require + typeof process + typeof Buffer', ctx)).toBe('undefinedundefinedundefined');
-  return (req: Request): Reply => { self.onmessage!({ data: req }); return replies[replies.length - 1]; };
-}
+import { browserLike, workerFrom } from './fixtures/page.ts';
 
 describe('the page\'s worker', () => {
   let send: (req: Request) => Reply;
@@ -41,7 +28,9 @@ describe('the page\'s worker', () => {
     const built = await buildSandbox(real);
     html = built.html;
     file = built.data.scenario.file;
-    send = workerFrom(html);
+    const worker = workerFrom(html);
+    expect(worker.nodeGlobals).toBe('undefined,undefined,undefined');
+    send = worker.send;
   }, 60_000);
 
   it('writes the same summary.json as Node for the same settings and seed', () => {
@@ -87,7 +76,8 @@ describe('browser shims', () => {
   let probe: Record<string, (...a: unknown[]) => unknown> & { root: string; seeds: Record<string, string> };
   const paths = new PathMap([ROOT, PACKAGE_ROOT, join(ROOT, 'scenarios/bonn-1994.yaml')]);
   beforeAll(async () => {
-    const files = ['scenarios/bonn-1994.yaml', 'seeds/cities.csv', 'seeds/organizations.csv'].map((f) => join(ROOT, f));
+    // The files Node's loader reads for the scenario (seeds, history), as the page embeds them.
+    const files = loadScenario(join(ROOT, 'scenarios/bonn-1994.yaml')).inputs.map((i) => i.file);
     const vfs = { cwd: paths.virtual(ROOT), files: Object.fromEntries(files.map((f) => [paths.virtual(f), readFileSync(f, 'utf8')])) };
     const code = await bundle(join(ROOT, 'test/sandbox/fixtures/probe.ts'), { vfs, paths, nodeGlobals: true });
     const ctx = browserLike();
@@ -119,5 +109,15 @@ describe('browser shims', () => {
     expect(probe.exists(paths.virtual(join(ROOT, 'scenarios/none.yaml')))).toBe(false);
     expect(() => probe.read('/etc/passwd')).toThrow(/ENOENT/);
     expect(relative(paths.root, ROOT).startsWith('..')).toBe(false);
+  });
+
+  it('reads the page\'s files through descriptors as the loaders do, in any chunk size (property)', () => {
+    const files = loadScenario(join(ROOT, 'scenarios/bonn-1994.yaml')).inputs.map((i) => i.file);
+    for (const f of files) expect(probe.readInput(paths.virtual(f))).toBe(readInputFile(f));
+    expect(() => probe.readInput('/nowhere.yaml')).toThrow(/^\/nowhere\.yaml: no such file or directory/);
+    fc.assert(fc.property(fc.constantFrom(...files), fc.integer({ min: 1, max: 70_000 }), (f, size) => {
+      const bytes = readFileSync(f);
+      expect(probe.chunks(paths.virtual(f), size)).toEqual([bytes.length, bytes.toString('hex')]);
+    }), { numRuns: 30 });
   });
 });

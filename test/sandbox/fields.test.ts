@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { LeversSchema, OfferSchema, STRATEGIES } from '../../src/scenario/schema.ts';
 import { fieldCatalogue, fieldSpec, labelOf, unitOf } from '../../src/sandbox/fields.ts';
 import { niceCeil, rangeText, sliderRange, type FieldSpec } from '../../src/sandbox/ranges.ts';
+import { LIMITS } from '../../src/limits/index.ts';
 
 describe('control descriptors from the schema', () => {
   const cat = fieldCatalogue();
@@ -27,7 +28,8 @@ describe('control descriptors from the schema', () => {
     const share = cat.levers.find((f) => f.key === 'freeOffices')!;
     expect(share).toMatchObject({ kind: 'number', unit: 'share (0-1)', min: 0, max: 1, integer: false });
     expect(cat.offer.find((f) => f.key === 'term')).toMatchObject({ kind: 'number', unit: 'years', min: 1, max: 200, integer: true });
-    expect(cat.levers.find((f) => f.key === 'operatingSubsidyMusd')).toMatchObject({ unit: 'USD m per year', min: 0, max: null });
+    // Money carries the input limit as its schema maximum (USD 1 trillion).
+    expect(cat.levers.find((f) => f.key === 'operatingSubsidyMusd')).toMatchObject({ unit: 'USD m per year', min: 0, max: LIMITS.money.value });
     expect(cat.levers.find((f) => f.key === 'relocationGrantMusdPerStaff')).toMatchObject({ unit: 'USD m per staff member' });
     expect(cat.offer.find((f) => f.key === 'oneOffMusd')).toMatchObject({ unit: 'USD m, once' });
     expect(cat.levers.find((f) => f.key === 'leadershipMusd')).toMatchObject({ kind: 'perDomain', unit: 'USD m per year', min: 0 });
@@ -71,16 +73,25 @@ describe('slider ranges', () => {
     expect(sliderRange(number({ key: 'term', unit: 'years', min: 1, max: 200, integer: true }), ctx)).toEqual({ min: 1, max: 50, step: 1 });
     expect(sliderRange(number({ key: 'years', unit: 'years', min: 1, max: 1000, integer: true }), ctx).max).toBe(50);
     expect(rangeText(number({}), { min: 0, max: 20, step: 0.1 })).toBe('0-20+');
+    // A money field bounded only by the input limit slides over the documented range, not up to the limit.
+    const money = number({ max: LIMITS.money.value });
+    expect(sliderRange(money, ctx)).toEqual({ min: 0, max: 20, step: 0.1 });
+    expect(sliderRange({ ...money, key: 'budgetMusd' }, ctx).max).toBe(100);
+    expect(sliderRange({ ...money, unit: 'USD m per staff member' }, ctx).max).toBe(0.1);
+    expect(sliderRange(number({ max: 5 }), ctx).max).toBe(5);
+    expect(rangeText(money, { min: 0, max: 20, step: 0.1 })).toBe('0-20 (up to 1,000,000 typed)');
     expect(rangeText(number({ key: 'term', min: 1, max: 200, integer: true }), { min: 1, max: 50, step: 1 })).toBe('1-50 (up to 200 typed)');
   });
 
   it('always covers the value in effect, within the schema bounds, with a positive step', () => {
     fc.assert(fc.property(
       fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), fc.boolean(), fc.constantFrom('USD m per year', 'USD m per staff member', 'USD m, once'),
-      (current, budget, integer, unit) => {
-        const f = number({ unit, integer, key: integer ? 'n' : 'x' });
+      fc.constantFrom(null, LIMITS.money.value),
+      (current, budget, integer, unit, schemaMax) => {
+        const f = number({ unit, integer, key: integer ? 'n' : 'x', max: schemaMax });
         const r = sliderRange(f, { ...ctx, current, cityBudget: budget });
         expect(r.max).toBeGreaterThanOrEqual(current);
+        expect(r.max).toBeLessThanOrEqual(schemaMax ?? Infinity);
         expect(r.min).toBe(0);
         expect(r.step).toBeGreaterThan(0);
         expect((r.max - r.min) / r.step).toBeLessThanOrEqual(integer ? Infinity : 400);
