@@ -14,7 +14,7 @@ import { simulate } from '../model/engine.ts';
 import { runContest } from '../model/contest.ts';
 import { Streams } from '../model/rng.ts';
 import { resolveParams, type ParamOverrides, type Params } from '../model/params.ts';
-import { replicationSeed } from '../experiment/file.ts';
+import { replicationSeed } from '../experiment/seeds.ts';
 import type { Contest } from './contests.ts';
 
 /** Everything the replay needs from one contest, built once. */
