@@ -61,17 +61,17 @@ const g = (x: number) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 1 ?
 
 export function formatCalibration(c: Calibration, out: string): string {
   const lines = [`hqsim calibrate: ${c.contests.length} contests of ${c.inputs.contests}${c.stage2 ? `, ${c.inputs.targets.length} pattern targets` : ''}`];
-  lines.push(`  stage 1 (contests): -log likelihood ${c.stage1.negLogLik.toFixed(2)} (defaults: ${c.stage1.negLogLikAtDefaults.toFixed(2)}), ${c.stage1.evals} evaluations${c.stage1.converged ? '' : ' (budget reached)'}`);
-  if (c.stage2) lines.push(`  stage 2 (targets): distance ${c.stage2.loss.toFixed(2)} (defaults: ${c.stage2.lossAtDefaults.toFixed(2)}), ${c.stage2.evals} evaluations${c.stage2.converged ? '' : ' (budget reached)'}`);
-  lines.push('', '  coefficient                         default   estimate  95% interval');
+  lines.push(`  stage 1 (contests): -log likelihood ${c.stage1.negLogLik.toFixed(2)} (source-based values: ${c.stage1.negLogLikAtPrior.toFixed(2)}), ${c.stage1.evals} evaluations${c.stage1.converged ? '' : ' (budget reached)'}`);
+  if (c.stage2) lines.push(`  stage 2 (targets): distance ${c.stage2.loss.toFixed(2)} (source-based values: ${c.stage2.lossAtPrior.toFixed(2)}), ${c.stage2.evals} evaluations${c.stage2.converged ? '' : ' (budget reached)'}`);
+  lines.push('', '  coefficient                         source-based  estimate  95% interval');
   for (const e of c.estimates) {
-    lines.push(`  ${e.path.padEnd(34)}  ${g(e.prior).padStart(7)}  ${g(e.value).padStart(9)}  ${g(e.low)} to ${g(e.high)}${e.identified ? '' : '  (not identified: the interval is the prior\'s)'}`);
+    lines.push(`  ${e.path.padEnd(34)}  ${g(e.prior).padStart(12)}  ${g(e.value).padStart(9)}  ${g(e.low)} to ${g(e.high)}${e.identified ? '' : '  (not identified: the interval is the prior\'s)'}`);
   }
-  lines.push('', '  contest         winner          p(winner) at estimate   at defaults');
-  for (const x of c.contests) lines.push(`  ${x.id.padEnd(14)}  ${x.winner.padEnd(14)}  ${x.pWinner.toFixed(2).padStart(21)}  ${x.pWinnerAtDefaults.toFixed(2).padStart(12)}`);
+  lines.push('', '  contest         winner          p(winner) at estimate   source-based');
+  for (const x of c.contests) lines.push(`  ${x.id.padEnd(14)}  ${x.winner.padEnd(14)}  ${x.pWinner.toFixed(2).padStart(21)}  ${x.pWinnerAtPrior.toFixed(2).padStart(12)}`);
   if (c.stage2) {
-    lines.push('', '  target                                                   target   simulated  at defaults');
-    for (const t of c.stage2.targets) lines.push(`  ${t.label.padEnd(55)}  ${g(t.value).padStart(7)}  ${g(t.simulated).padStart(10)}  ${g(t.atDefaults).padStart(11)}`);
+    lines.push('', '  target                                                   target   simulated  source-based');
+    for (const t of c.stage2.targets) lines.push(`  ${t.label.padEnd(55)}  ${g(t.value).padStart(7)}  ${g(t.simulated).padStart(10)}  ${g(t.atPrior).padStart(11)}`);
   }
   lines.push('', `  written: ${out}`);
   return lines.join('\n');

@@ -117,14 +117,21 @@ export function loadContests(file: string = BUNDLED_CONTESTS, opts: ContestOptio
 export function parseContests(text: string, file: string, opts: ContestOptions = {}): ContestSet {
   const { src, raw } = readYaml(text, file);
   if (!Array.isArray(raw)) throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'a contest file is a list of contests (- id: ...)' }]);
-  const parsed = ContestFileSchema.safeParse(raw);
-  if (!parsed.success) throw new ScenarioError(zodProblems(src, parsed.error.issues, knownKeys()));
+  if (!raw.length) throw new ScenarioError([{ file, line: 1, col: 1, path: '', message: 'a contest file lists at least one contest' }]);
+  // Each contest is checked on its own, so that one pass reports the format problems of some contests and the
+  // cross-reference problems of the others.
+  const problems: Problem[] = [];
+  const entries: { e: Entry; i: number }[] = [];
+  raw.forEach((x, i) => {
+    const r = ContestEntrySchema.safeParse(x);
+    if (r.success) entries.push({ e: r.data, i });
+    else problems.push(...zodProblems(src, r.error.issues.map((iss) => ({ ...iss, path: [i, ...iss.path] })), knownKeys()));
+  });
   const cityFile = opts.cities ?? BUNDLED_SEEDS.cities;
   const cityIds = new Set(readSeedCityIds(cityFile).keys());
-  const problems: Problem[] = [];
-  const contests = parsed.data.map((e, i) => checkContest(e, i, src, cityIds, cityFile, problems));
+  const contests = entries.map(({ e, i }) => checkContest(e, i, src, cityIds, cityFile, problems));
   const ids = new Map<string, number>();
-  parsed.data.forEach((e, i) => {
+  entries.forEach(({ e, i }) => {
     if (ids.has(e.id)) at(problems, src, [i, 'id'], `duplicate contest id "${e.id}" (also [${ids.get(e.id)}])`);
     else ids.set(e.id, i);
   });

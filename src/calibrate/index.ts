@@ -19,7 +19,7 @@ import { sha256 } from '../experiment/file.ts';
 import { writeFileAtomic } from '../experiment/state.ts';
 import { loadContests, type Contest } from '../backtest/contests.ts';
 import { resolveParams, getPath, type ParamOverrides } from '../model/params.ts';
-import { CONTEST_SPACE, DYNAMIC_SPACE, mergeOverrides, overridesOf, thetaOf, valuesOf, type Coordinate } from './space.ts';
+import { CONTEST_SPACE, DYNAMIC_SPACE, PRIOR_VALUES, mergeOverrides, overridesOf, priorMean, valuesOf, type Coordinate } from './space.ts';
 import { DEFAULT_FIT, contestObjective, fitContests, fitDynamics, simulateMoments, type Cache, type ContestData, type FitSettings, type Progress, type StageResult } from './fit.ts';
 import { TARGETS, type Target } from './moments.ts';
 import { taskRunner } from './pool.ts';
@@ -51,9 +51,9 @@ export interface Calibration {
   settings: FitSettings & { contestsOnly: boolean };
   parameters: ParamOverrides;
   estimates: Estimate[];
-  contests: { id: string; winner: string; pWinner: number; pWinnerAtDefaults: number; roundsMatch: number | null }[];
-  stage1: { negLogPosterior: number; negLogLik: number; negLogLikAtDefaults: number; evals: number; converged: boolean };
-  stage2: { loss: number; lossAtDefaults: number; evals: number; converged: boolean; targets: (Target & { simulated: number; atDefaults: number })[] } | null;
+  contests: { id: string; winner: string; pWinner: number; pWinnerAtPrior: number; roundsMatch: number | null }[];
+  stage1: { negLogPosterior: number; negLogLik: number; negLogLikAtPrior: number; evals: number; converged: boolean };
+  stage2: { loss: number; lossAtPrior: number; evals: number; converged: boolean; targets: (Target & { simulated: number; atPrior: number })[] } | null;
   uncertainty: { coordinates: Pick<Coordinate, 'path' | 'transform' | 'base' | 'companions' | 'rest'>[]; mean: number[]; covariance: number[][] };
 }
 
@@ -90,7 +90,7 @@ const Z95 = 1.959963984540054;
 
 function estimates(stage: 'contests' | 'dynamics', r: StageResult, base: ParamOverrides): Estimate[] {
   const at = (theta: number[]) => valuesOf(r.space, theta, base);
-  const prior = valuesOf(r.space, thetaOf(r.space, resolveParams(base)), base);
+  const prior = valuesOf(r.space, priorMean(r.space), base);
   const value = at(r.theta);
   return r.space.map((c, i) => {
     const sd = r.laplace!.sd[i];
@@ -128,7 +128,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   try {
     const data = contestData(o.contests, set.contests, o.cities);
     const s1 = await fitContests(data, runner, settings, cache, o.progress);
-    const mean1 = thetaOf(CONTEST_SPACE, resolveParams());
+    const mean1 = priorMean(CONTEST_SPACE);
     const at = await contestObjective(data, runner, settings, s1.theta, mean1);
     const at0 = await contestObjective(data, runner, settings, mean1, mean1);
     const ov1 = overridesOf(CONTEST_SPACE, s1.theta);
@@ -140,9 +140,9 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
       s2 = await fitDynamics(ov1, runner, settings, cache, o.targets, o.progress);
       ov = overridesOf(DYNAMIC_SPACE, s2.theta, ov1);
       est.push(...estimates('dynamics', s2, ov1));
-      const fitM = await simulateMoments(ov, runner, o.targets), m0 = await simulateMoments({}, runner, o.targets);
-      stage2 = { loss: fitM.loss, lossAtDefaults: m0.loss, evals: s2.evals, converged: s2.converged,
-        targets: o.targets.map((t) => ({ ...t, simulated: fitM.values[t.id], atDefaults: m0.values[t.id] })) };
+      const fitM = await simulateMoments(ov, runner, o.targets), m0 = await simulateMoments(PRIOR_VALUES, runner, o.targets);
+      stage2 = { loss: fitM.loss, lossAtPrior: m0.loss, evals: s2.evals, converged: s2.converged,
+        targets: o.targets.map((t) => ({ ...t, simulated: fitM.values[t.id], atPrior: m0.values[t.id] })) };
     }
     const spaces = [CONTEST_SPACE, ...(s2 ? [DYNAMIC_SPACE] : [])];
     const dims = spaces.reduce((a, s) => a + s.length, 0);
@@ -158,8 +158,8 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
       settings: { ...settings, contestsOnly: o.contestsOnly },
       parameters,
       estimates: est,
-      contests: set.contests.map((c, i) => ({ id: c.id, winner: c.winner, pWinner: winnerP(at.predictions[i], c, i), pWinnerAtDefaults: winnerP(at0.predictions[i], c, i), roundsMatch: at.predictions[i].roundsMatch })),
-      stage1: { negLogPosterior: s1.objective, negLogLik: at.nll, negLogLikAtDefaults: at0.nll, evals: s1.evals, converged: s1.converged },
+      contests: set.contests.map((c, i) => ({ id: c.id, winner: c.winner, pWinner: winnerP(at.predictions[i], c, i), pWinnerAtPrior: winnerP(at0.predictions[i], c, i), roundsMatch: at.predictions[i].roundsMatch })),
+      stage1: { negLogPosterior: s1.objective, negLogLik: at.nll, negLogLikAtPrior: at0.nll, evals: s1.evals, converged: s1.converged },
       stage2,
       uncertainty: {
         coordinates: spaces.flat().map((c) => ({ path: c.path, transform: c.transform, ...(c.base ? { base: c.base } : {}), ...(c.companions ? { companions: c.companions } : {}), ...(c.rest ? { rest: c.rest } : {}) })),

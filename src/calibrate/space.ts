@@ -47,9 +47,29 @@ export const DYNAMIC_SPACE: Coordinate[] = [
   { path: 'review.courtingHazard', transform: 'log', priorSd: 1, label: 'review hazard when courted' },
   { path: 'review.triggerHazard', transform: 'log', priorSd: 1, label: 'review hazard after a shock' },
   { path: 'anchor.ageWeight', transform: 'logit', priorSd: 1, label: 'anchoring of old organizations' },
+  { path: 'choice.dutyOfCarePenalty', transform: 'log', priorSd: 1, label: 'utility lost per unit of safety below the duty-of-care threshold' },
 ];
 
+/**
+ * The source-based values of every estimated coefficient (and of the weights their coordinates are measured
+ * against): the centre of the priors and the start of every fit. They stay fixed when the estimates become the
+ * defaults, so that a refit (leave-one-out) is never centred on estimates that saw the contest it forecasts.
+ */
+export const PRIOR_VALUES: ParamOverrides = {
+  stages: { founding: { security: 0.15, resources: 0.45, operations: 0.25, values: 0.15 } },
+  drivers: { resources: { offer: 0.5, officeCost: 0.25, nationalSupport: 0.25 } },
+  money: { halfValueShare: 0.1 },
+  move: { costWeight: 0.15 },
+  choice: { stayBonus: 0.1, temperature: 0.05, nestScale: 0.03, clusterWeight: 0.15, dutyOfCarePenalty: 1 },
+  contest: { campaignNoise: 0.1, balanceWeight: 0.05 },
+  review: { dissatisfactionHazard: 3, courtingHazard: 0.5, triggerHazard: 3 },
+  anchor: { ageWeight: 0.7 },
+};
+
 const num = (p: Params, path: string) => getPath(p, path) as number;
+
+/** The prior mean of a space: the coordinates of PRIOR_VALUES. */
+export const priorMean = (space: Coordinate[]): number[] => thetaOf(space, resolveParams(PRIOR_VALUES));
 
 /** The coordinates of parameters `p` (the prior mean when `p` are the defaults). */
 export function thetaOf(space: Coordinate[], p: Params): number[] {
