@@ -107,6 +107,10 @@ export class KeyedUniform {
   constructor(private readonly start: number) { this.n = start; }
   /** Begin a name: back to the state after the prefix. */
   begin(): this { this.n = this.start; return this; }
+  /** The hashing state so far (to resume a longer prefix with `from`, hashing it once). */
+  state(): number { return this.n; }
+  /** Resume from a state `state()` returned. */
+  from(n: number): this { this.n = n; return this; }
   str(s: string): this { this.n = mashString(this.n, s); return this; }
   char(c: string): this { this.n = mashChar(this.n, c.charCodeAt(0)); return this; }
   /** An integer, as `${x}` writes it. */

@@ -144,11 +144,17 @@ export function runVote(def: ContestDef, cands: VoteCandidate[], members: Member
   const rounds: VoteRound[] = [];
   const drawKey = (m: Member) => (m.bloc ? `bloc:${m.bloc}` : m.id);
 
+  // The taste shock of (member, round, candidate) is the first uniform of the stream named
+  // `vote/<contest>:<member>:<round>:<city>/<year>/`; the hashing of each member's and round's prefix is done once.
+  const cityIds = cands.map((x) => cityId(x.city));
+  const memberState = members.map((m) => shock.begin().str(drawKey(m)).char(':').state());
+  const roundState = new Float64Array(n);
+  let stateRound = -1;
   const utility = (mi: number, j: number, round: number): number => {
-    const m = members[mi];
     let u = base[mi][j] + (endorsed[mi] === j ? p.contest.endorsementBonus : 0);
     if (p.contest.voteNoise > 0) {
-      u += p.contest.voteNoise * gumbel(shock.begin().str(drawKey(m)).char(':').int(round).char(':').str(cityId(cands[j].city)).char('/').int(year).char('/').uniform());
+      if (round !== stateRound) { for (let k = 0; k < n; k++) roundState[k] = shock.from(memberState[k]).int(round).char(':').state(); stateRound = round; }
+      u += p.contest.voteNoise * gumbel(shock.from(roundState[mi]).str(cityIds[j]).char('/').int(year).char('/').uniform());
     }
     return u;
   };
