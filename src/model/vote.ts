@@ -172,6 +172,16 @@ export function runVote(def: ContestDef, cands: VoteCandidate[], members: Member
     }
     return us.map(([j]) => j);
   };
+  /** a member's first preference among the remaining candidates in a round: ranking(mi, round)[0], without sorting */
+  const scratch = new Float64Array(cands.length);
+  const first = (mi: number, round: number): number => {
+    let best = -1, bu = -Infinity;
+    for (const j of remaining) { const u = (scratch[j] = utility(mi, j, round)); if (u > bu || (u === bu && j < best)) { best = j; bu = u; } }
+    let ties = 0;
+    for (const j of remaining) if (scratch[j] >= bu - 1e-12) ties++;
+    // near-ties are settled as ranking() settles them (by lot among the tied, in its order)
+    return ties > 1 ? ranking(mi, round)[0] : best;
+  };
   const tallyOf = (counts: Map<number, number>): [number, number][] =>
     [...counts.entries()].map(([j, v]) => [cands[j].city, v] as [number, number]).sort((a, b) => b[1] - a[1] || a[0] - b[0]);
   const jOf = (city: number) => cands.findIndex((x) => x.city === city);
@@ -193,7 +203,7 @@ export function runVote(def: ContestDef, cands: VoteCandidate[], members: Member
 
   // Sounding before the first ballot: hopeless candidates withdraw (first preferences, the round-0 shocks).
   if (remaining.length > 2 && p.contest.withdrawBelow > 0) {
-    const prefs = members.map((_, mi) => ranking(mi, 0)[0]);
+    const prefs = members.map((_, mi) => first(mi, 0));
     const counts = new Map<number, number>(remaining.map((j) => [j, 0]));
     prefs.forEach((j) => counts.set(j, counts.get(j)! + 1));
     const tally = tallyOf(counts);
@@ -210,7 +220,8 @@ export function runVote(def: ContestDef, cands: VoteCandidate[], members: Member
       return { winner: cands[remaining[0]].city, runnerUp: null, rounds, members };
     }
     const points = round === 1 && def.firstRoundPoints && def.firstRoundPoints.length ? def.firstRoundPoints : null;
-    const ranks = members.map((_, mi) => ranking(mi, round));
+    // full rankings for a scored round; first preferences otherwise
+    const ranks = points ? members.map((_, mi) => ranking(mi, round)) : members.map((_, mi) => [first(mi, round)]);
     const counts = new Map<number, number>(remaining.map((j) => [j, 0]));
     const firsts = new Map<number, number>(remaining.map((j) => [j, 0]));
     ranks.forEach((r) => {
