@@ -58,6 +58,13 @@ describe('hqsim sweep with parameter uncertainty', { timeout: 180_000 }, () => {
     expect([r1.code, r2.code, r0.code], r1.stderr + r2.stderr + r0.stderr).toEqual([0, 0, 0]);
     expect(r1.stdout).toContain('  intervals include parameter uncertainty (calibration found.yaml)\n');
     for (const f of TABLES) expect(readFileSync(join(two, f)).equals(readFileSync(join(one, f))), `${f} differs between 1 and 2 workers`).toBe(true);
+    // Two shards, merged, give the same tables and record the same calibration.
+    const shards = [join(tmp, 's1'), join(tmp, 's2')], merged = join(tmp, 'merged');
+    const s = await Promise.all(shards.map((d, i) => runCli(['sweep', exp, '--workers', '1', '--shard', `${i + 1}/2`, '--out', d, '--quiet'])));
+    expect(s.map((x) => x.code), s.map((x) => x.stderr).join('')).toEqual([0, 0]);
+    expect((await runCli(['merge', ...shards, '--out', merged, '--quiet'])).code).toBe(0);
+    for (const f of TABLES) expect(readFileSync(join(merged, f)).equals(readFileSync(join(one, f))), `${f} differs between one sweep and merged shards`).toBe(true);
+    expect(json(join(merged, 'manifest.json')).parameterUncertainty).toEqual(json(join(one, 'manifest.json')).parameterUncertainty);
 
     // The manifest says the intervals include parameter uncertainty, and from which calibration.
     const sha = createHash('sha256').update(readFileSync(join(tmp, 'found.yaml'))).digest('hex');
