@@ -8,6 +8,10 @@ import type { OddsReport } from '../experiment/runner.ts';
 import { isSystemError, systemErrorLine } from '../output/system-errors.ts';
 import { terminalLine, terminalText } from '../output/terminal.ts';
 import type { Shard } from '../experiment/progression.ts';
+import { uncertaintyLine, uncertaintyRecord } from '../experiment/posterior.ts';
+
+/** The calibration `--parameter-uncertainty` draws from when given no file. */
+const BUNDLED_NAME = 'the bundled seeds/calibration.yaml';
 
 /** The experiment modules, imported when a sweep, merge or odds command runs (they bring in Piscina and the Parquet writer). */
 async function experiments() {
@@ -85,6 +89,7 @@ export function formatOdds(r: OddsReport): string {
   if (r.decided) lines.push(`  decisive term (largest winner - runner-up difference among all utility terms): ${drivers(r.decisive, r.decided)}`);
   if (r.decided < r.runs) lines.push(`  ${r.runs - r.decided} runs had no result for this contest`);
   lines.push(`  ${r.seeds}; intervals: Wilson score, 95%`);
+  if (r.parameterUncertainty) lines.push(`  ${uncertaintyLine(r.parameterUncertainty)}`);
   return lines.join('\n');
 }
 
@@ -123,12 +128,14 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .option('--shard <i/n>', 'run only slice i of n (1-based); default from SLURM_ARRAY_TASK_ID/_COUNT or JOB_COMPLETION_INDEX with HQSIM_SHARD_COUNT')
     .option('--quiet', 'no progress and no summary; errors only')
     .option('--report', 'also write report.html into the result directory (as hqsim report does)')
-    .action((file: string, o: { workers?: number; out?: string; resume?: boolean; repair?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean; report?: boolean }) => usage(async () => {
+    .option('--parameter-uncertainty [calibration]', `draw every replication's coefficients from a calibration's uncertainty (default file: ${BUNDLED_NAME}), the same draw in every arm and point; overrides the experiment's parameterUncertainty`)
+    .option('--no-parameter-uncertainty', 'run with the scenario\'s coefficients, whatever the experiment\'s parameterUncertainty says')
+    .action((file: string, o: { workers?: number; out?: string; resume?: boolean; repair?: boolean; force?: boolean; keepRuns?: boolean; ciWidth?: number; ciMetric?: string; maxReplications?: number; shard?: string; quiet?: boolean; report?: boolean; parameterUncertainty?: boolean | string }) => usage(async () => {
       const { SweepUsageError, loadExperiment, defaultWorkers, runSweep, shardLabel } = await experiments();
       if (o.resume && o.force) throw new SweepUsageError('--resume and --force contradict each other: choose one');
       if (o.repair && !o.resume) throw new SweepUsageError('--repair goes with --resume: it repairs the sweep it continues');
       const { shard, source } = resolveShard(o.shard);
-      const plan = loadExperiment(file, { ciWidth: o.ciWidth, ciMetric: o.ciMetric, maxReplications: o.maxReplications });
+      const plan = loadExperiment(file, { ciWidth: o.ciWidth, ciMetric: o.ciMetric, maxReplications: o.maxReplications, parameterUncertainty: o.parameterUncertainty });
       const dir = o.out ?? join('results', shard ? `${plan.name}.shard-${shard.index + 1}-of-${shard.count}` : plan.name);
       if (source && !o.quiet) err(`hqsim sweep: shard ${shardLabel(shard)} (from ${source})`);
       const workers = o.workers ?? defaultWorkers();
@@ -139,6 +146,8 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
         out(`hqsim sweep ${plan.name}${shard ? ` [shard ${shardLabel(shard)}]` : ''}: ${r.runs} runs (${plan.points.length} points x ${plan.arms.length} arm${plan.arms.length > 1 ? 's' : ''} x ${reps}; design ${plan.design.type})`);
         out(`  ${r.executed} run now${r.resumed ? `, ${r.resumed} resumed from the journal` : ''}; ${r.seconds.toFixed(1)} s on ${workers} worker${workers > 1 ? 's' : ''}${r.executed ? `, ${r.runsPerSecond.toFixed(1)} runs/s` : ''}`);
         out(`  results: ${shown(r.dir)} (${r.files.join(', ')})`);
+        const pu = uncertaintyRecord(plan.parameterUncertainty);
+        if (pu) out(`  ${uncertaintyLine(pu)}`);
       }
       if (o.report) await (await import('../report/index.ts')).reportCli(r.dir, o, (m) => new UsageError(m), out);
     }, '; the runs finished so far are kept: run the same command with --resume once that is fixed'));
@@ -159,11 +168,12 @@ export function registerSweepCommands(program: Command, UsageError: UsageErrorCl
     .argument('<scenario>', 'scenario file (YAML or JSON)')
     .requiredOption('--contest <id>', 'contest id from the scenario\'s contests')
     .option('--runs <n>', 'number of replications (default 1000)', intArg('--runs', 1, 10_000_000), 1000))
+    .option('--parameter-uncertainty [calibration]', `draw every replication's coefficients from a calibration's uncertainty (default file: ${BUNDLED_NAME})`)
     .option('--json', 'print the result as JSON')
     .option('--quiet', 'no progress on stderr')
-    .action((file: string, o: { contest: string; runs: number; seed?: number; arm?: string; years?: number; workers?: number; json?: boolean; quiet?: boolean }) => usage(async () => {
+    .action((file: string, o: { contest: string; runs: number; seed?: number; arm?: string; years?: number; workers?: number; json?: boolean; quiet?: boolean; parameterUncertainty?: true | string }) => usage(async () => {
       const { runOdds, defaultWorkers } = await experiments();
-      const r = await runOdds(file, { contest: o.contest, runs: o.runs, seed: o.seed, arm: o.arm, years: o.years, workers: o.workers ?? defaultWorkers(), quiet: o.quiet || o.json });
+      const r = await runOdds(file, { contest: o.contest, runs: o.runs, seed: o.seed, arm: o.arm, years: o.years, workers: o.workers ?? defaultWorkers(), quiet: o.quiet || o.json, parameterUncertainty: o.parameterUncertainty });
       out(o.json ? JSON.stringify(r, null, 2) : formatOdds(r));
     }));
 }

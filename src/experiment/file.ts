@@ -17,6 +17,8 @@ import { fromGrid, fromUnit, fullGrid, gridLevels, latinHypercube, morris, salte
 import { InputFileError, LIMITS, readInputFile } from '../limits/index.ts';
 import { designPointCount, experimentLimitProblems, runLimitProblems } from '../limits/experiment.ts';
 import { VERSION } from '../version.ts';
+import { loadParameterUncertainty } from './calibration.ts';
+import type { ParameterUncertainty } from './posterior.ts';
 
 // ---------------------------------------------------------------------------
 // File format
@@ -106,6 +108,7 @@ export const ExperimentFileSchema = z.strictObject({
     ciWidth: z.number().positive().optional().describe('target half-width (the --ci-width flag overrides)'),
     maxReplications: z.number().int().min(2).max(1_000_000).optional().describe('cap (default 10 x replications)'),
   }).optional().describe('defaults for adaptive replication (--ci-width)'),
+  parameterUncertainty: z.union([z.boolean(), z.string().min(1)]).optional().describe('draw the model coefficients of every replication from a calibration\'s uncertainty (true: the bundled seeds/calibration.yaml; or a calibration file written by hqsim calibrate, relative to this file), so that intervals include parameter uncertainty; the same draw in every arm and design point; --parameter-uncertainty overrides'),
 }).describe('an hqsim experiment (*.sweep.yaml): design points x arms x replications of a scenario');
 export type ExperimentFile = z.infer<typeof ExperimentFileSchema>;
 
@@ -158,6 +161,8 @@ export interface Plan {
    * (`cost:`), or the spending of the one city the arms change (`city`), added as a metric when none measured it.
    */
   cost?: { metric: string; city?: string; added?: boolean };
+  /** Every replication draws the coefficients the scenario does not set from this calibration's posterior. */
+  parameterUncertainty?: ParameterUncertainty;
 }
 
 export interface PlanOptions {
@@ -165,6 +170,11 @@ export interface PlanOptions {
   ciWidth?: number;
   ciMetric?: string;
   maxReplications?: number;
+  /**
+   * --parameter-uncertainty: true (the bundled calibration), a calibration file (relative to the working
+   * directory) or false (off); overrides the file's `parameterUncertainty`.
+   */
+  parameterUncertainty?: boolean | string;
 }
 
 const RESERVED = new Set(['point', 'arm', 'replication', 'seed', 'baseline', 'metric', 'n', 'mean', 'sd', 'ci_low', 'ci_high', 'interval', 'flags', 'by', 'level']);
@@ -188,8 +198,9 @@ export function canonical(v: unknown): string {
  * so they work from any directory and machine, and refuse a sweep of other files, options or code.
  */
 export function planHash(plan: Plan, version: string = VERSION): string {
-  const { experiment, scenario, ...rest } = plan;
-  const identity = { ...rest, experiment: { sha256: experiment.sha256 }, scenario: { file: scenario.file, name: scenario.name, inputs: scenario.inputs.map((x) => x.sha256) } };
+  const { experiment, scenario, parameterUncertainty, ...rest } = plan;
+  const identity = { ...rest, experiment: { sha256: experiment.sha256 }, scenario: { file: scenario.file, name: scenario.name, inputs: scenario.inputs.map((x) => x.sha256) },
+    ...(parameterUncertainty ? { parameterUncertainty: { sha256: parameterUncertainty.sha256 } } : {}) };
   return sha256(canonical({ hqsim: version, plan: identity }));
 }
 
@@ -202,7 +213,7 @@ function fromExperiment(experimentFile: string, path: string): string {
 const EXPERIMENT_KEYS = ['name', 'description', 'scenario', 'years', 'seed', 'factors', 'arms', 'baseline', 'design', 'replications', 'metrics',
   'adaptive', 'path', 'range', 'values', 'integer', 'log', 'levels', 'scenarioArm', 'overrides', 'type', 'points', 'n', 'bootstrap',
   'trajectories', 'summary', 'cityYear', 'contest', 'city', 'column', 'year', 'aggregate', 'id', 'metric', 'ciWidth', 'maxReplications',
-  'uncertainties', 'levers', 'outcomes', 'cost'];
+  'uncertainties', 'levers', 'outcomes', 'cost', 'parameterUncertainty'];
 
 /** Read, validate and expand an experiment file. Throws ScenarioError (located problems) on bad input. */
 export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
@@ -230,6 +241,23 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
       throw new ScenarioError([...problems, ...e.problems]);
     }
     throw e;
+  }
+
+  // Parameter uncertainty: the calibration is read and checked now, with everything else, before any run.
+  let parameterUncertainty: ParameterUncertainty | undefined;
+  const pu = opts.parameterUncertainty ?? ex.parameterUncertainty ?? false;
+  if (pu !== false) {
+    const fromFile = opts.parameterUncertainty === undefined;
+    const path = pu === true ? true : fromFile ? resolve(dirname(resolve(file)), pu) : resolve(pu);
+    try {
+      // Named as the experiment wrote it, or relative to the experiment file (absolute when outside its folder).
+      const shown = path === true ? undefined : fromFile ? (pu as string) : fromExperiment(file, path).startsWith('../') ? path : fromExperiment(file, path);
+      parameterUncertainty = loadParameterUncertainty(path, shown);
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      if (fromFile) at(['parameterUncertainty'], `the calibration does not load: ${e.problems.length} problem(s), first: ${e.problems[0] ? formatShort(e.problems[0]) : ''}`);
+      problems.push(...e.problems);
+    }
   }
 
   // Factors.
@@ -474,6 +502,7 @@ export function loadExperiment(file: string, opts: PlanOptions = {}): Plan {
     adaptive,
     metrics,
     ...(cost ? { cost } : {}),
+    ...(parameterUncertainty ? { parameterUncertainty } : {}),
   };
 }
 

@@ -7,7 +7,7 @@
  * (point, arm, replication) order, so worker count, completion order, interruptions and sharding do not
  * change a byte of runs, points, arms or sensitivity.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Piscina } from 'piscina';
@@ -23,7 +23,9 @@ import { Progression, Scope, type Shard } from './progression.ts';
 import { writeTables, type TablesResult } from './tables.ts';
 import { createProgress } from './progress.ts';
 import { wilson } from './stats.ts';
-import type { OddsOutcome, OddsTask, SweepTask, SweepTaskResult, TaskFailure } from './worker.ts';
+import type { OddsOutcome, OddsTask, PoolData, SweepTask, SweepTaskResult, TaskFailure } from './worker.ts';
+import { loadParameterUncertainty } from './calibration.ts';
+import { calibrationName, uncertaintyRecord, type UncertaintyRecord } from './posterior.ts';
 import { TERM_NAMES } from '../model/scoring.ts';
 import { ruleFor } from '../model/contest.ts';
 
@@ -57,7 +59,7 @@ function taskError(f: TaskFailure, plan: Plan | null, p: number, a: number, what
 
 export function defaultWorkers(): number { return Math.max(1, availableParallelism()); }
 
-function makePool(workers: number, workerData: unknown): Piscina {
+function makePool(workers: number, workerData: PoolData): Piscina {
   return new Piscina({ filename: new URL('./worker.mjs', import.meta.url).href, minThreads: workers, maxThreads: workers, workerData, idleTimeout: 60_000 });
 }
 
@@ -245,7 +247,7 @@ export async function runSweep(plan: Plan, opts: SweepOptions): Promise<SweepRes
   try {
     if (done < total) {
       progress.start(total, done);
-      pool = makePool(opts.workers, { metrics: plan.metrics });
+      pool = makePool(opts.workers, { metrics: plan.metrics, ...(plan.parameterUncertainty ? { posterior: plan.parameterUncertainty.posterior } : {}) });
       const p = pool;
       await drive<Unit, SweepTaskResult>(p, opts.workers, next, toTask, complete)
         .finally(() => progress.stop());
@@ -308,7 +310,13 @@ function openSweepDir(dir: string, plan: Plan, hash: string, label: string | nul
   }
   const s = st.state;
   if (s.planHash !== hash) {
-    throw new SweepUsageError(`${dir} holds a sweep of a different plan (the experiment, its scenario or seed files, the --ci-width options${s.hqsim !== VERSION ? `, or the hqsim version: ${s.hqsim}, this is ${VERSION}` : ' or the hqsim version'} changed); use --force to start over, or another --out`);
+    const was = uncertaintyOf(planPath);
+    const now = plan.parameterUncertainty;
+    if (was !== undefined && (was?.sha256 ?? null) !== (now?.sha256 ?? null)) {
+      const say = (u: { file: string; bundled?: true; sha256: string } | null) => (u ? `on (calibration ${calibrationName(u)}, sha256 ${u.sha256.slice(0, 12)})` : 'off');
+      throw new SweepUsageError(`${dir} holds a sweep run with parameter uncertainty ${say(was)}; this command has it ${say(now ?? null)}: a sweep cannot mix runs with and without it, or of two calibrations; run as before to resume, or use --force to start over, or another --out`);
+    }
+    throw new SweepUsageError(`${dir} holds a sweep of a different plan (the experiment, its scenario or seed files, the --ci-width options, the parameter uncertainty${s.hqsim !== VERSION ? `, or the hqsim version: ${s.hqsim}, this is ${VERSION}` : ' or the hqsim version'} changed); use --force to start over, or another --out`);
   }
   if (s.shard !== label) throw new SweepUsageError(`${dir} holds ${s.shard ? `shard ${s.shard}` : 'a whole sweep'}, not ${label ? `shard ${label}` : 'a whole sweep'}`);
   if (!planMatches()) {
@@ -317,6 +325,14 @@ function openSweepDir(dir: string, plan: Plan, hash: string, label: string | nul
     return [`rewrote ${STATE_DIR}/plan.json, which was damaged`];
   }
   return [];
+}
+
+/** The parameter uncertainty recorded in a sweep's plan.json: null when off, undefined when the file is unreadable. */
+function uncertaintyOf(planPath: string): { file: string; bundled?: true; sha256: string } | null | undefined {
+  try {
+    const p = JSON.parse(readFileSync(planPath, 'utf8')) as Plan;
+    return p && typeof p === 'object' ? p.parameterUncertainty ?? null : undefined;
+  } catch { return undefined; }
 }
 
 /** Remove what runs stopped by a kill left under detail/ (partial and replaced run directories). */
@@ -424,7 +440,11 @@ export function mergeShards(dirs: string[], opts: { out?: string; force?: boolea
 // Win odds of a contest
 // ---------------------------------------------------------------------------
 
-export interface OddsOptions { contest: string; runs: number; seed?: number; arm?: string; years?: number; workers: number; quiet?: boolean }
+export interface OddsOptions {
+  contest: string; runs: number; seed?: number; arm?: string; years?: number; workers: number; quiet?: boolean;
+  /** Draw every replication's coefficients from a calibration: true for the bundled one, or its file. */
+  parameterUncertainty?: true | string;
+}
 
 export interface OddsRow {
   city: string; wins: number; p: number; lo: number; hi: number; candidateRuns: number;
@@ -438,6 +458,8 @@ export interface OddsRow {
 export interface OddsReport {
   scenario: string; arm: string | null; contest: string; org: string; year: number; rule: string;
   runs: number; decided: number; seeds: string;
+  /** The calibration every replication drew its coefficients from (see uncertaintyRecord), null when none. */
+  parameterUncertainty: UncertaintyRecord | null;
   cities: OddsRow[];
   decisive: Record<string, number>;
 }
@@ -446,6 +468,8 @@ export async function runOdds(file: string, opts: OddsOptions): Promise<OddsRepo
   const runsProblem = overLimit('oddsRuns', opts.runs) ?? overLimit('workers', opts.workers);
   if (runsProblem) throw new SweepUsageError(runsProblem);
   const sc = loadScenario(file, { arm: opts.arm, years: opts.years });
+  // Read and checked before any worker starts: a bad calibration ends the command with nothing run.
+  const pu = opts.parameterUncertainty === undefined ? undefined : loadParameterUncertainty(opts.parameterUncertainty);
   const def = sc.contests.find((c) => c.id === opts.contest);
   if (!def) {
     const ids = sc.contests.map((c) => c.id);
@@ -468,7 +492,7 @@ export async function runOdds(file: string, opts: OddsOptions): Promise<OddsRepo
   const outcomes: OddsOutcome[] = new Array(opts.runs);
   const progress = createProgress(`odds ${opts.contest}`, { quiet: opts.quiet });
   let done = 0;
-  const pool = makePool(opts.workers, {});
+  const pool = makePool(opts.workers, pu ? { posterior: pu.posterior } : {});
   progress.start(opts.runs, 0);
   try {
     await drive<{ from: number; to: number }, OddsOutcome[] | { failure: TaskFailure }>(pool, opts.workers, next, toTask, (u, res) => {
@@ -517,6 +541,6 @@ export async function runOdds(file: string, opts: OddsOptions): Promise<OddsRepo
   }).sort((x, y) => y.wins - x.wins || (x.city < y.city ? -1 : 1));
   return {
     scenario: sc.name, arm: opts.arm ?? null, contest: def.id, org: def.org, year: def.year, rule: ruleFor(def, sc.organizations.find((o) => o.id === def.org)?.kind ?? 'intergovernmental'),
-    runs: opts.runs, decided, seeds: `replication seeds derived from seed ${seed}`, cities, decisive,
+    runs: opts.runs, decided, seeds: `replication seeds derived from seed ${seed}`, parameterUncertainty: uncertaintyRecord(pu), cities, decisive,
   };
 }

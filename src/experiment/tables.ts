@@ -21,6 +21,7 @@ import { entryLine, type Entry, type JournalWriter } from './journal.ts';
 import type { Progression, Scope } from './progression.ts';
 import type { Level } from './design.ts';
 import type { Value } from './metrics.ts';
+import { uncertaintyRecord } from './posterior.ts';
 
 type ColType = 'INT32' | 'DOUBLE' | 'STRING' | 'BOOLEAN';
 interface Col { name: string; type: ColType }
@@ -382,6 +383,7 @@ export function manifestOf(plan: Plan, runs: number, scope: Scope, files: string
     ...(plan.cost ? { cost: plan.cost } : {}),
     seed: plan.seed,
     replicationSeeds: 'seed of replication r = first 4 bytes of sha256("hqsim-replication/<seed>/<r>"), big-endian, >>> 1; the same in every arm and design point',
+    parameterUncertainty: uncertaintyRecord(plan.parameterUncertainty),
     points: plan.points.length,
     runs,
     ...(scope.shard ? { shard: `${scope.shard.index + 1}/${scope.shard.count}` } : {}),

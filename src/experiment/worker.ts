@@ -1,7 +1,8 @@
 /**
  * What a worker thread does: load a scenario variant (cached per arm and design point), simulate it for a
  * list of replication seeds, and return only the metric values (sweeps) or the contest outcome (odds).
- * Payloads are small: a scenario path, an arm, overrides and seeds.
+ * Payloads are small: a scenario path, an arm, overrides and seeds. With parameter uncertainty, the pool's
+ * workerData carries the calibration's posterior, and each replication runs with the coefficients its seed draws.
  */
 import { join } from 'node:path';
 import { writeFileSync } from 'node:fs';
@@ -15,6 +16,22 @@ import { manifestOf } from '../index.ts';
 import { TERM_NAMES } from '../model/scoring.ts';
 import { MetricRecorder, type Value } from './metrics.ts';
 import type { MetricSpec } from './file.ts';
+import type { Posterior } from '../calibrate/uncertainty.ts';
+
+/** What the pool gives every worker: the metrics of a sweep, the posterior when parameters are drawn. */
+export interface PoolData { metrics?: MetricSpec[]; posterior?: Posterior }
+
+const pool = (workerData ?? {}) as PoolData;
+/** The draw, imported only by workers that draw (it brings in the linear algebra). */
+const drawParams = pool.posterior ? (await import('../calibrate/uncertainty.ts')).drawParams : undefined;
+
+/**
+ * The scenario replication `seed` runs: with a posterior, the coefficients the scenario does not set itself are
+ * those `seed` draws (the same in every arm and design point); without, the scenario as loaded.
+ */
+function replicationScenario(sc: Scenario, seed: number): Scenario {
+  return pool.posterior && drawParams ? { ...sc, params: drawParams(pool.posterior, seed, sc.paramOverrides) } : sc;
+}
 
 export interface Variant { scenario: string; scenarioArm?: string; overrides: Record<string, unknown>; years: number | null }
 
@@ -55,15 +72,16 @@ export function runSweepTask(t: SweepTask, metrics: MetricSpec[]): Value[][] {
     const dir = t.keepDirs?.[i];
     if (!dir) {
       const rec = new MetricRecorder(metrics);
-      return rec.values(simulate(sc, { seed, recorder: rec }));
+      return rec.values(simulate(replicationScenario(sc, seed), { seed, recorder: rec }));
     }
     return writeAtomically(dir, true, (tmp) => {
       const csv = new CsvRecorder(tmp);
       const rec = new MetricRecorder(metrics, csv);
+      const run = replicationScenario(sc, seed);
       let summary: Summary;
-      try { summary = simulate(sc, { seed, recorder: rec }); } finally { csv.close(); }
+      try { summary = simulate(run, { seed, recorder: rec }); } finally { csv.close(); }
       writeJson(join(tmp, 'summary.json'), summary);
-      const manifest = stableJson(manifestOf(sc, seed, sc.years));
+      const manifest = stableJson(manifestOf(run, seed, sc.years));
       withPath(join(tmp, 'manifest.json'), () => writeFileSync(join(tmp, 'manifest.json'), manifest));
       return rec.values(summary);
     }, { recover: false });
@@ -115,7 +133,7 @@ export function runOddsTask(t: OddsTask): OddsOutcome[] {
       cityYear() {},
       orgYear() {},
     };
-    simulate(sc, { seed, recorder: rec });
+    simulate(replicationScenario(sc, seed), { seed, recorder: rec });
     out.candidates = [...cands].sort();
     return out;
   });
@@ -137,7 +155,7 @@ export function runTask(t: SweepTask | OddsTask): SweepTaskResult | OddsOutcome[
   try {
     if (t.kind === 'odds') return runOddsTask(t);
     const t0 = performance.now();
-    const values = runSweepTask(t, (workerData as { metrics: MetricSpec[] }).metrics);
+    const values = runSweepTask(t, pool.metrics ?? []);
     return { values, ms: performance.now() - t0 };
   } catch (e) {
     if (e instanceof ScenarioError) return { failure: { kind: 'scenario', problems: e.problems } };
