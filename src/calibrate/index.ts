@@ -17,7 +17,7 @@ import { ParametersSchema } from '../scenario/schema.ts';
 import { VERSION } from '../version.ts';
 import { sha256 } from '../experiment/file.ts';
 import { writeFileAtomic } from '../experiment/state.ts';
-import { loadContests, type Contest } from '../backtest/contests.ts';
+import { BUNDLED_CONTESTS, loadContests, type Contest } from '../backtest/contests.ts';
 import { resolveParams, getPath, type ParamOverrides } from '../model/params.ts';
 import { CONTEST_SPACE, DYNAMIC_SPACE, PRIOR_VALUES, mergeOverrides, overridesOf, priorMean, valuesOf, type Coordinate } from './space.ts';
 import { DEFAULT_FIT, contestObjective, fitContests, fitDynamics, simulateMoments, type Cache, type ContestData, type FitSettings, type Progress, type StageResult } from './fit.ts';
@@ -154,7 +154,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     const winnerP = (pr: Prediction, c: Contest, i: number) => pr.p[data.items[i].wins.indexOf(1)] ?? 0;
     return {
       hqsim: VERSION,
-      inputs: { contests: o.contests, contestsSha256: sha256(text), targets: o.targets },
+      inputs: { contests: o.contests === BUNDLED_CONTESTS ? 'seeds/contests.yaml (bundled)' : o.contests, contestsSha256: sha256(text), targets: o.targets },
       settings: { ...settings, contestsOnly: o.contestsOnly },
       parameters,
       estimates: est,

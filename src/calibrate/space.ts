@@ -3,7 +3,7 @@
  * a log-ratio of a stage's driver weights), with a weak normal prior centred on the source-based default.
  * `overridesOf(theta)` turns a vector into parameter overrides; `Params` are never edited in place.
  */
-import { getPath, resolveParams, type ParamOverrides, type Params } from '../model/params.ts';
+import { getPath, paramEntries, resolveParams, type ParamOverrides, type Params } from '../model/params.ts';
 
 export type Transform = 'log' | 'logit' | 'logratio';
 
@@ -55,16 +55,16 @@ export const DYNAMIC_SPACE: Coordinate[] = [
  * against): the centre of the priors and the start of every fit. They stay fixed when the estimates become the
  * defaults, so that a refit (leave-one-out) is never centred on estimates that saw the contest it forecasts.
  */
-export const PRIOR_VALUES: ParamOverrides = {
-  stages: { founding: { security: 0.15, resources: 0.45, operations: 0.25, values: 0.15 } },
-  drivers: { resources: { offer: 0.5, officeCost: 0.25, nationalSupport: 0.25 } },
-  money: { halfValueShare: 0.1 },
-  move: { costWeight: 0.15 },
-  choice: { stayBonus: 0.1, temperature: 0.05, nestScale: 0.03, clusterWeight: 0.15, dutyOfCarePenalty: 1 },
-  contest: { campaignNoise: 0.1, balanceWeight: 0.05 },
-  review: { dissatisfactionHazard: 3, courtingHazard: 0.5, triggerHazard: 3 },
-  anchor: { ageWeight: 0.7 },
-};
+export const PRIOR_VALUES: ParamOverrides = (() => {
+  const out: ParamOverrides = {};
+  for (const c of [...CONTEST_SPACE, ...DYNAMIC_SPACE]) {
+    for (const path of [c.path, ...(c.base ? [c.base] : []), ...(c.companions ?? []), ...(c.rest ?? [])]) {
+      const spec = paramEntries().find(([q]) => q === path)![1];
+      setPath(out, path, spec.prior ?? spec.default);
+    }
+  }
+  return out;
+})();
 
 const num = (p: Params, path: string) => getPath(p, path) as number;
 

@@ -7,6 +7,8 @@
 
 export interface ParamSpec {
   default: number;
+  /** an estimated coefficient's source-based value: its prior in the calibration (src/model/estimates.ts) */
+  prior?: number;
   unit: string;
   meaning: string;
   source: string;
@@ -14,6 +16,8 @@ export interface ParamSpec {
   max?: number;
   integer?: boolean;
 }
+
+import { ESTIMATES } from './estimates.ts';
 
 // Sources are cited by their key in docs/references.md.
 const S000 = '[Zhou2026]';
@@ -245,6 +249,15 @@ export const PARAM_SPECS = {
     mortalitySizeElasticity: p(0.5, 'elasticity', 'death hazard scales with (levers.refStaff / staff)^this: small bodies die more often (liability of smallness)', '[EilstrupSangiovanni2020]; ' + CAL),
   },
 } as const;
+
+// Estimated coefficients: the estimate becomes the default, the source-based value its prior.
+for (const [path, e] of Object.entries(ESTIMATES)) {
+  const spec = path.split('.').reduce<unknown>((t, k) => (t as Record<string, unknown>)[k], PARAM_SPECS) as ParamSpec;
+  const s = spec as { -readonly [K in keyof ParamSpec]: ParamSpec[K] };
+  s.prior = spec.default;
+  s.source = `estimated: docs/validation.md${e.identified ? '' : ' (not identified by the data: its interval is nearly its prior\'s)'}; prior ${spec.default}: ${spec.source}`;
+  s.default = e.value;
+}
 
 type Leaf = ParamSpec;
 type Tree = { readonly [k: string]: Tree | Leaf };
