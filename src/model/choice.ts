@@ -17,7 +17,7 @@
  */
 import type { Params } from './params.ts';
 import {
-  annualMoney, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, perStaffMoney, plainMoveUtility, specificTerms,
+  annualMoney, baseFrom, basePrefix, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, perStaffMoney, plainMoveUtility, specificTerms,
   type CityTable, type Evaluation,
 } from './scoring.ts';
 import { stageWeightsAt, type OrgState, type World } from './world.ts';
@@ -109,6 +109,18 @@ export class Shortlists {
    * organization's move utility that do not depend on the organization)
    */
   private parts: (Float64Array | undefined)[] = [];
+  /**
+   * The year's per-city parts of every list's ranking, computed once a year instead of once per (stage, domain):
+   * per stage, each city's `basePrefix`; per city, the reference organization's offer score and moving cost under
+   * its general terms, for a targeted domain (levels) and an untargeted one. Same functions, same arguments, so the
+   * ranking's numbers are `referenceUtility`'s to the bit.
+   */
+  private prefixes = new Float64Array(0);
+  private prefixReady = new Uint8Array(3);
+  private reference = new Float64Array(0);
+  private referenceReady = false;
+  /** insertion buffer of `get` */
+  private scratch = new Float64Array(0);
   private t!: CityTable;
   constructor(private readonly w: World) {}
 
@@ -117,6 +129,37 @@ export class Shortlists {
     const n = 3 * t.nDomains;
     if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); this.seatReady = new Uint8Array(n); this.seats = new Array(n); this.parts = new Array(n); }
     else { this.ready.fill(0); this.seatReady.fill(0); }
+    const nc = this.w.cities.length;
+    if (this.prefixes.length !== 3 * nc) { this.prefixes = new Float64Array(3 * nc); this.reference = new Float64Array(4 * nc); }
+    this.prefixReady.fill(0);
+    this.referenceReady = false;
+  }
+
+  /** `basePrefix` of every city for the weights of stage si (offset si x cities in the returned array). */
+  private prefix(si: number): Float64Array {
+    const a = this.prefixes;
+    if (this.prefixReady[si]) return a;
+    const { w, t } = this, nc = w.cities.length, wt = stageWeightsAt(si, w.params);
+    for (let c = 0; c < nc; c++) a[si * nc + c] = basePrefix(wt, t, c);
+    this.prefixReady[si] = 1;
+    return a;
+  }
+
+  /** Per city: offer score and moving cost of the reference organization, targeted (levels) then untargeted. */
+  private referenceParts(): Float64Array {
+    const a = this.reference;
+    if (this.referenceReady) return a;
+    const w = this.w, p = w.params;
+    const n = p.levers.refStaff, b = n * p.org.budgetPerStaffMusd, ls = p.org.defaultLocalShare;
+    for (let ci = 0; ci < w.cities.length; ci++) {
+      const c = w.cities[ci];
+      a[4 * ci] = offerScore(annualMoney(c, n, c.levels, null, p), b, p);
+      a[4 * ci + 1] = moveCostOf(n, b, ls, c.levels.grantMusdPerStaff, p);
+      a[4 * ci + 2] = offerScore(annualMoney(c, n, c.untargeted, null, p), b, p);
+      a[4 * ci + 3] = moveCostOf(n, b, ls, c.untargeted.grantMusdPerStaff, p);
+    }
+    this.referenceReady = true;
+    return a;
   }
 
   /**
@@ -148,8 +191,8 @@ export class Shortlists {
     if (this.seatReady[key]) return a!;
     const { w, t } = this;
     if (!a || a.length !== w.cities.length) a = this.seats[key] = new Float64Array(w.cities.length);
-    const wt = stageWeightsAt(si, w.params);
-    for (let c = 0; c < a.length; c++) a[c] = baseUtility(wt, t, c, k, w.params, true);
+    const wt = stageWeightsAt(si, w.params), pre = this.prefix(si), off = si * a.length;
+    for (let c = 0; c < a.length; c++) a[c] = baseFrom(pre[off + c], wt, t, c, k, w.params, true);
     this.seatReady[key] = 1;
     return a;
   }
@@ -174,10 +217,14 @@ export class Shortlists {
     const size = Math.min(w.cities.length, w.params.choice.considerationSize + 1);
     let list = this.lists[key];
     if (!list || list.length !== size) list = this.lists[key] = new Int32Array(size);
-    const u = new Float64Array(size);
+    if (this.scratch.length < size) this.scratch = new Float64Array(size);
+    const u = this.scratch;
+    // referenceUtility(w, t, c, si, k) of every city, from the year's parts (same terms, same order of additions)
+    const nc = w.cities.length, ws = stageWeightsAt(si, w.params), pre = this.prefix(si), ref = this.referenceParts(), off = si * nc;
     let n = 0;
-    for (let c = 0; c < w.cities.length; c++) {
-      const x = referenceUtility(w, t, c, si, k);
+    for (let c = 0; c < nc; c++) {
+      const q = w.cities[c].targets[k] ? 4 * c : 4 * c + 2;
+      const x = baseFrom(pre[off + c], ws, t, c, k, w.params, false) + ws.resources * ref[q] - ref[q + 1];
       // insertion into the sorted top list (strictly better only: ties keep the lower index first)
       if (n < size) { let j = n++; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
       else if (x > u[size - 1]) { let j = size - 1; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }

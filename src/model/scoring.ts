@@ -234,9 +234,21 @@ export function refreshCounts(w: World, t: CityTable): void {
  * organization is seated here (its own headquarters does not pull it); `legal`: it has privileges here.
  */
 export function baseUtility(wt: Weights, t: CityTable, ci: number, k: number, p: Params, self: boolean, legal = true): number {
+  return baseFrom(basePrefix(wt, t, ci, legal), wt, t, ci, k, p, self, legal);
+}
+
+/**
+ * The first three terms of `baseUtility` (security, resources, operations), which do not depend on the domain: a
+ * yearly pass over every (stage, domain) computes them once per stage and city.
+ */
+export function basePrefix(wt: Weights, t: CityTable, ci: number, legal = true): number {
+  return wt.security * (legal ? t.security[ci] : t.securityNoLegal[ci]) + wt.resources * t.resourcesBase[ci] + wt.operations * t.operations[ci];
+}
+
+/** `baseUtility` from its `basePrefix`: the remaining terms added in the same order, so the same number to the bit. */
+export function baseFrom(prefix: number, wt: Weights, t: CityTable, ci: number, k: number, p: Params, self: boolean, legal = true): number {
   const i = ci * t.nDomains + k;
-  return wt.security * (legal ? t.security[ci] : t.securityNoLegal[ci]) + wt.resources * t.resourcesBase[ci] + wt.operations * t.operations[ci]
-    + wt.values * t.values[i] + p.choice.clusterWeight * (self ? t.pullSelf[i] : t.pull[i]) - t.dutyOfCare[ci] - (legal ? 0 : p.choice.noPrivilegesPenalty);
+  return prefix + wt.values * t.values[i] + p.choice.clusterWeight * (self ? t.pullSelf[i] : t.pull[i]) - t.dutyOfCare[ci] - (legal ? 0 : p.choice.noPrivilegesPenalty);
 }
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -9,9 +9,9 @@ import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
 import { citiesAct, hostedLists } from '../../src/model/cities.ts';
-import { buildCityTable, evaluate, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
-import { Shortlists } from '../../src/model/choice.ts';
-import { stageIndex, weightsAt } from '../../src/model/world.ts';
+import { baseUtility, buildCityTable, evaluate, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
+import { referenceUtility, Shortlists } from '../../src/model/choice.ts';
+import { stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
 import type { World } from '../../src/model/world.ts';
@@ -139,6 +139,25 @@ describe('shortlists and the allocation-free utilities', () => {
       if (JSON.stringify(a) !== JSON.stringify(before[si * w.domains.length + k])) differs = true;
     }));
     expect(differs).toBe(true);
+  });
+
+  it('a shortlist is the top of referenceUtility over every city, and seatBase is baseUtility, bit for bit', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 8 }), (seed, orgs, cities, K) => {
+      const w = world(seed, orgs, cities, 0.05);
+      w.params.choice.considerationSize = K;
+      // cities that target some domains only, and grants that differ: the targeted and untargeted parts both matter
+      w.cities.forEach((c, i) => { if (i % 3 === 1) { c.targets.fill(0); c.targets[i % w.domains.length] = 1; } c.untargeted = { ...c.untargeted, grantMusdPerStaff: (i % 4) * 0.01 }; });
+      const t = buildCityTable(w);
+      const lists = new Shortlists(w);
+      lists.reset(t);
+      for (const si of [2, 0, 1]) for (let k = 0; k < w.domains.length; k++) {
+        const ranked = w.cities.map((c) => ({ c: c.idx, u: referenceUtility(w, t, c.idx, si, k) })).sort((a, b) => b.u - a.u || a.c - b.c);
+        expect(Array.from(lists.get(si, k))).toEqual(ranked.slice(0, K + 1).map((x) => x.c));
+        const seats = lists.seatBase(si, k);
+        const wt = stageWeightsAt(si, w.params);
+        w.cities.forEach((c) => expect(Object.is(seats[c.idx], baseUtility(wt, t, c.idx, k, w.params, true))).toBe(true));
+      }
+    }), { numRuns: 60 });
   });
 
   it('the seat and move utilities of the hazard pass equal full evaluations, bit for bit, and the shortlist bound bounds them', () => {
