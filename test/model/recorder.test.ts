@@ -9,7 +9,7 @@ function collect(wants?: Recorder['wants']) {
   const events: EventRecord[] = [], cityYears: CityYearRecord[] = [], orgYears: OrgYearRecord[] = [];
   const rec: Recorder = { wants, event: (e) => events.push(e), cityYear: (r) => cityYears.push(r), orgYear: (r) => orgYears.push(r) };
   const sc = loadScenario(resolve(ROOT, 'scenarios/quickstart.yaml'));
-  const summary = simulate(sc, { seed: 11, recorder: rec });
+  const summary = simulate(sc, { seed: 5, recorder: rec }); // a seed whose run has bids and a review
   return { summary, events, cityYears, orgYears };
 }
 

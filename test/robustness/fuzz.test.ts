@@ -35,7 +35,7 @@ const BASE_SCENARIO: Obj = {
   organizations: [org('o1', 'alpha'), org('o2', null, { founded: 2001 }), 'unfccc'],
   events: [{ year: 2001, type: 'securityShock', city: 'alpha', size: 0.2 }, { year: 2002, type: 'budgetChange', city: 'beta', factor: 2 }],
   contests: [{ id: 'c1', org: 'o2', year: 2001, candidates: ['alpha', 'beta'], rule: 'vote', members: 10 }],
-  parameters: { choice: { temperature: 0.05 }, foundings: { rate: 0.5 } },
+  parameters: { choice: { temperature: 0.2 }, foundings: { rate: 0.5 } },
   population: { cities: 2, organizations: 5 },
   arms: { a: { 'cities.alpha.levers.freeOffices': 1 }, b: { 'contests.c1.members': 12 } },
 };

@@ -47,7 +47,9 @@ describe('synthetic population', () => {
     const count = (id: string) => os.filter((o) => o.seat === id).length;
     const top = order.slice(0, 10).reduce((s, [id]) => s + count(id), 0);
     const bottom = order.slice(-10).reduce((s, [id]) => s + count(id), 0);
-    expect(top).toBeGreaterThan(5 * Math.max(1, bottom));
+    // Uniform seating would put ~1,000 in each group (sd ~30); at the default temperature the top ten hold
+    // clearly more (a hotter logit flattens the gap, a colder one widens it).
+    expect(top).toBeGreaterThan(1.4 * Math.max(1, bottom));
     // With bare ids there is nothing to rank: seating is uniform.
     const flat = syntheticOrgs(11, 4000, 2000, cs.map((c) => c.id), DOMAINS);
     const counts = cs.map((c) => flat.filter((o) => o.seat === c.id).length);
