@@ -80,7 +80,10 @@ export function runReplication(sc: Scenario, r: number, focal: string): RepOutco
     event: (e: EventRecord) => {
       if (!e.contest || !declared.has(e.contest)) return;
       if (e.type === 'bid') addCand(e.contest, e.city);
-      else if (e.type === 'vote_round' && e.detail) for (const part of e.detail.split(';')[0].split(' ')) if (part.includes(':')) addCand(e.contest, part.split(':')[0]); // skips the round's kind ('sounding', 'points')
+      else if (e.type === 'vote_round' && e.detail) {
+        // 'city:votes' tokens; skips the round's kind ('sounding', 'points')
+        for (const part of e.detail.split(';')[0].split(' ')) if (part.includes(':')) addCand(e.contest, part.split(':')[0]);
+      }
       else if (e.type === 'contest_result') {
         const winner = e.chosen ? { id: e.chosen.id, terms: numericTerms(e.chosen) } : e.city ? { id: e.city, terms: {} } : null;
         const runnerUp = e.runnerUp ? { id: e.runnerUp.id, terms: numericTerms(e.runnerUp) } : null;
