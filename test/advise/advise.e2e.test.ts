@@ -37,16 +37,18 @@ async function oddsWithOffer(scenario: string, a: Advice, runs: number, years: n
 }
 
 describe('hqsim advise: the price of a seat, checked independently by hqsim odds', () => {
-  for (const [scenario, contest, city, runs, years] of [
-    ['quickstart', 'desert_seat_1998', 'geneva', 100, 4],
-    ['shanghai-strategies', 'iclei_asia_seat', 'seoul', 60, 2],
-    ['bonn-1994', 'unfccc_seat', 'geneva', 120, 2],
+  // Targets each city can reach with its budget: at the calibrated choice noise, no offer makes Geneva the
+  // favourite for the 1995 climate secretariat (its p(win) tops out near 0.25).
+  for (const [scenario, contest, city, runs, years, target] of [
+    ['quickstart', 'desert_seat_1998', 'geneva', 100, 4, 0.35],
+    ['shanghai-strategies', 'iclei_asia_seat', 'seoul', 60, 2, 0.4],
+    ['bonn-1994', 'unfccc_seat', 'geneva', 120, 2, 0.2],
   ] as const) {
-    it(`${scenario}: ${city} in ${contest}`, async () => {
-      const a = await advise(scenario, contest, city, ['--runs', String(runs)]);
-      expect(a).toMatchObject({ city, contest, target: 0.5, feasible: true });
+    it(`${scenario}: ${city} in ${contest}, target ${target}`, async () => {
+      const a = await advise(scenario, contest, city, ['--runs', String(runs), '--target', String(target)]);
+      expect(a).toMatchObject({ city, contest, target, feasible: true });
       expect(a.costMusd).toBeGreaterThan(0);
-      expect(a.baseline.noOffer).toBeLessThan(0.5);
+      expect(a.baseline.noOffer).toBeLessThan(target);
       expect(a.probability.low).toBeGreaterThanOrEqual(0);
       expect(a.probability.high).toBeLessThanOrEqual(1);
       // the cost curve ends at the offer and rises in cost
@@ -61,7 +63,8 @@ describe('hqsim advise: the price of a seat, checked independently by hqsim odds
   it('reports an infeasible case as such, with the non-money gaps in lever units', async () => {
     const a = await advise('quickstart', 'fund_seat_2012', 'toronto', ['--runs', '40']);
     expect(a.feasible).toBe(false);
-    expect(a.probability).toMatchObject({ estimate: 0, varies: false });
+    expect(a.probability.estimate).toBeLessThan(a.target);
+    expect(a.probability.high).toBeLessThan(a.target);
     expect(a.gaps.rival).toBe('bonn');
     expect(a.gaps.utilityGap).toBeLessThan(-0.05);
     const terms = Object.fromEntries(a.gaps.terms.map((g) => [g.term, g]));
@@ -100,7 +103,7 @@ describe('hqsim advise: the price of a seat, checked independently by hqsim odds
     expect(r1.stdout).toMatch(/hqsim advise: quickstart, contest climate_seat_1995 .* city toronto, target 0\.30/);
     expect(r1.stdout).toMatch(/p\(win\) checked on 30 fresh runs: .* \(95% Wilson/);
     expect(r1.stdout).toMatch(/cost curve \(USD m -> p\(win\)/);
-    expect(r1.stderr).toMatch(/warning: 1 of 5 cities are passive/);
+    expect(r1.stderr).toBe('');
     expect(r2.stdout).toBe('');
     const m = JSON.parse(readFileSync(join(one, 'manifest.json'), 'utf8'));
     expect(m).toMatchObject({ kind: 'advice', options: { contest: 'climate_seat_1995', city: 'toronto', target: 0.3, runs: 30 } });

@@ -36,14 +36,19 @@ describe('passive cities', () => {
   });
 
   it('validate and run warn on stderr, naming the passive cities; --quiet silences run', async () => {
-    const v = await runCli(['validate', 'scenarios/quickstart.yaml']);
+    // the quickstart with Nairobi's budget taken away
+    const dir = mkdtempSync(join(tmpdir(), 'hqsim-passive-'));
+    const file = join(dir, 'quickstart.yaml');
+    const text = readFileSync(join(ROOT, 'scenarios/quickstart.yaml'), 'utf8');
+    expect(text).toMatch(/budgetMusd: 5, strategy: node \}/);
+    writeFileSync(file, text.replace('budgetMusd: 5, strategy: node }', 'budgetMusd: 0, strategy: node }'));
+    const v = await runCli(['validate', file]);
     expect(v.code).toBe(0);
     expect(v.stderr).toMatch(/^warning: 1 of 5 cities are passive: .*nairobi \(no attraction budget\)/);
-    const dir = mkdtempSync(join(tmpdir(), 'hqsim-passive-'));
-    const r = await runCli(['run', 'scenarios/quickstart.yaml', '--out', join(dir, 'run')]);
+    const r = await runCli(['run', file, '--out', join(dir, 'run')]);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/nairobi \(no attraction budget\)/);
-    const q = await runCli(['run', 'scenarios/quickstart.yaml', '--out', join(dir, 'quiet'), '--quiet']);
+    const q = await runCli(['run', file, '--out', join(dir, 'quiet'), '--quiet']);
     expect(q.stderr).toBe('');
     const b = await runCli(['validate', 'scenarios/bonn-1994.yaml']);
     expect(b.stderr).toMatch(/warning: contest unccd_seat: madrid has no attraction budget/);
