@@ -72,6 +72,8 @@ describe('advise sessions', () => {
     expect(room).toEqual({ yearly: bonn.budgetMusd, once: 3 });
     // a city with nothing to spend cannot respond
     const nairobi = w.cities[w.cityIndex.get('nairobi')!];
+    nairobi.budgetMusd = 0;
+    nairobi.budgetLeft = 0;
     expect(bestResponse(w, t, o, nairobi)).toBeNull();
   });
 

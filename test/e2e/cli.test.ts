@@ -119,7 +119,7 @@ describe('hqsim validate and schema', () => {
     const s = JSON.parse(r.stdout);
     expect(s.$schema).toMatch(/json-schema\.org/);
     expect(Object.keys(s.properties)).toEqual(expect.arrayContaining(['name', 'start', 'years', 'cities', 'organizations', 'events', 'contests', 'parameters']));
-    expect(s.properties.parameters.properties.choice.properties.temperature.description).toMatch(/default 0\.05/);
+    expect(s.properties.parameters.properties.choice.properties.temperature.description).toMatch(/default 0\.18/);
   });
   it('every command has --help', async () => {
     for (const args of [['--help'], ['run', '--help'], ['validate', '--help'], ['schema', '--help']]) {
