@@ -27,21 +27,21 @@ describe('moves after shocks at the seat', () => {
   it('without any event (or offer) the body stays', () => {
     expect(rate([])).toBe(0);
   });
-  it('a severe security shock (size 0.8: war) moves it in about 45% of runs within five years; a moderate one (0.5) almost never', () => {
+  it('a severe security shock (size 0.8: war) moves it in about half the runs within five years; a moderate one (0.5) rarely', () => {
     const war = rate([{ year: 2003, type: 'securityShock', city: 'home', size: 0.8 }]);
-    expect(war).toBeGreaterThan(0.3);
-    expect(war).toBeLessThan(0.6);
-    expect(rate([{ year: 2003, type: 'securityShock', city: 'home', size: 0.5 }])).toBeLessThan(0.05);
+    expect(war).toBeGreaterThan(0.35);
+    expect(war).toBeLessThan(0.7);
+    expect(rate([{ year: 2003, type: 'securityShock', city: 'home', size: 0.5 }])).toBeLessThan(0.15);
   });
-  it('a host refusing privileges and immunities moves it in about three runs in four', () => {
+  it('a host refusing privileges and immunities moves it in about two runs in three', () => {
     const r = rate([{ year: 2003, type: 'privilegesWithdrawn', city: 'home' }]);
-    expect(r).toBeGreaterThan(0.6);
-    expect(r).toBeLessThan(0.9);
+    expect(r).toBeGreaterThan(0.5);
+    expect(r).toBeLessThan(0.8);
   });
-  it('an expiring host agreement moves it in about one run in seven, and in about half when a rival courts it', () => {
+  it('an expiring host agreement moves it in about one run in three, and somewhat more often when a rival courts it', () => {
     const alone = rate([{ year: 2003, type: 'leaseExpiry', org: 'body' }]);
-    expect(alone).toBeGreaterThan(0.05);
-    expect(alone).toBeLessThan(0.25);
+    expect(alone).toBeGreaterThan(0.2);
+    expect(alone).toBeLessThan(0.5);
     expect(rate([], { offer: true })).toBe(0);
     const courted = rate([{ year: 2003, type: 'leaseExpiry', org: 'body' }], { offer: true, kind: 'ngo' });
     expect(courted).toBeGreaterThan(0.3);

@@ -42,7 +42,8 @@ describe('votes', () => {
       city('hopeless', { safety: 0, connectivity: 0, legal: 0, openness: 0, workforce: 0, livability: 0, conference: 0, schools: 0, officeCost: 1 })],
     organizations: [org('newbody', null, { founded: 2000 })],
     contests: [{ id: 'seat', org: 'newbody', year: 2000, rule: 'vote', members: 30, memberRegions: { europe: 1 }, candidates }],
-    parameters: { contest: { voteNoise: 0.05 } },
+    // no shared campaign shock: the hopeless city's could be large enough to draw votes
+    parameters: { contest: { voteNoise: 0.05, campaignNoise: 0 } },
   }));
   it("adding a hopeless candidate leaves the others' taste shocks, and so their first-round votes, unchanged", () => {
     for (let seed = 1; seed <= 10; seed++) {

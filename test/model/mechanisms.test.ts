@@ -109,7 +109,7 @@ describe('contests decided by vote', () => {
     cities: [city('left', { country: 'AA' }), city('right', { region: 'asia', country: 'BB' })],
     organizations: [org('newbody', null, { founded: 2001 })],
     contests: [{ id: 'seat', org: 'newbody', year: 2001, rule: 'vote', members: 10, memberRegions: { europe: 1, asia: 1 } }],
-    parameters: { contest: { voteNoise: 0, memberWeightSpread: 0 } },
+    parameters: { contest: { voteNoise: 0, memberWeightSpread: 0, campaignNoise: 0 } },
   });
   it('a tie is settled by lot, the same way for the same seed', () => {
     const winners = new Set<string>();
