@@ -95,7 +95,7 @@ describe('design points the scenario rejects, and leftovers of stopped commands'
   it('a combination of factor values found invalid while running: exit 2 naming the point; nothing new written, a replaced result kept', async () => {
     const exp = join(tmp, 'combo.sweep.yaml');
     writeFileSync(exp, `name: combo\nscenario: ${JSON.stringify(QUICK)}\nyears: 4\nreplications: 2\nmetrics: [relocations]\n` +
-      'factors:\n  - { name: nest, path: parameters.choice.nestScale, values: [0.1, 0.2] }\n  - { name: temp, path: parameters.choice.temperature, values: [0.2, 0.1] }\n');
+      'factors:\n  - { name: nest, path: parameters.choice.nestScale, values: [0.1, 0.15] }\n  - { name: temp, path: parameters.choice.temperature, values: [0.15, 0.12] }\n');
     const good = join(tmp, 'good.sweep.yaml');
     writeFileSync(good, `name: good\nscenario: ${JSON.stringify(QUICK)}\nyears: 4\nreplications: 2\nmetrics: [relocations]\n`);
     const fresh = join(tmp, 'combo'), kept = join(tmp, 'kept');
@@ -105,7 +105,7 @@ describe('design points the scenario rejects, and leftovers of stopped commands'
       () => hqsim(['sweep', exp, '--workers', '1', '--out', fresh, '--quiet']),
       () => hqsim(['sweep', exp, '--workers', '1', '--out', kept, '--force', '--quiet']),
     ]);
-    for (const r of [a, b]) expectCleanFailure(r, /design point 3 \(nest = 0\.2, temp = 0\.1\) does not give a valid scenario: parameters\.choice\.nestScale: nestScale \(0\.2\) must not exceed temperature \(0\.1\).*nothing was written/);
+    for (const r of [a, b]) expectCleanFailure(r, /design point 3 \(nest = 0\.15, temp = 0\.12\) does not give a valid scenario: parameters\.choice\.nestScale: nestScale \(0\.15\) must not exceed temperature \(0\.12\).*nothing was written/);
     expect(existsSync(fresh)).toBe(false);
     expect(leftovers(fresh)).toEqual([]);
     expect(resultBytes(kept, ['runs.csv', 'points.csv', 'manifest.json'])).toBe(before);
