@@ -71,7 +71,9 @@ describe('hqsim advise: the price of a seat, checked independently by hqsim odds
     expect(Object.keys(terms)).toEqual(expect.arrayContaining(['values', 'cluster']));
     const lead = terms.values.levers.find((l) => l.attribute === 'leadership')!;
     expect(lead.invest).toMatchObject({ scenarioLever: 'leadershipMusd' });
-    expect(terms.values.levers.find((l) => l.attribute === 'openness')!.fixed).toMatch(/fixed attribute/);
+    // openness is a stock too, but Toronto's gap is too wide for it to close alone
+    const open = terms.values.levers.find((l) => l.attribute === 'openness')!;
+    expect(open.needed === null || open.invest !== undefined).toBe(true);
     expect(terms.cluster.levers[0].count!.needed).toBeGreaterThan(terms.cluster.levers[0].count!.now);
     expect(a.summary).toMatch(/No offer .* lifts this to 0\.50/);
     expect(a.summary).toMatch(/Money cannot close the gap: Bonn/);
@@ -103,7 +105,7 @@ describe('hqsim advise: the price of a seat, checked independently by hqsim odds
     expect(r1.stdout).toMatch(/hqsim advise: quickstart, contest climate_seat_1995 .* city toronto, target 0\.30/);
     expect(r1.stdout).toMatch(/p\(win\) checked on 30 fresh runs: .* \(95% Wilson/);
     expect(r1.stdout).toMatch(/cost curve \(USD m -> p\(win\)/);
-    expect(r1.stderr).toBe('');
+    expect(r1.stderr).not.toMatch(/passive/); // every quickstart city acts (progress only)
     expect(r2.stdout).toBe('');
     const m = JSON.parse(readFileSync(join(one, 'manifest.json'), 'utf8'));
     expect(m).toMatchObject({ kind: 'advice', options: { contest: 'climate_seat_1995', city: 'toronto', target: 0.3, runs: 30 } });
