@@ -5,11 +5,10 @@
  */
 import { loadContests } from './contests.ts';
 import { baselines, buildReplay, meanScore, rankOf, score, smooth, type Prediction, type Score } from './replay.ts';
-import { CONTEST_SPACE, overridesOf } from '../calibrate/space.ts';
+import { CONTEST_SPACE, PRIOR_VALUES, mergeOverrides, overridesOf, valuesOf } from '../calibrate/space.ts';
 import { contestData } from '../calibrate/index.ts';
 import { DEFAULT_FIT, fitContests, memoryCache, type FitSettings, type Progress } from '../calibrate/fit.ts';
 import { taskRunner } from '../calibrate/pool.ts';
-import { mergeOverrides, valuesOf } from '../calibrate/space.ts';
 import type { ParamOverrides } from '../model/params.ts';
 
 export const BASELINES = ['uniform', 'offer', 'cluster', 'attributes'] as const;
@@ -53,7 +52,7 @@ export interface BacktestOptions {
 export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
   const set = loadContests(o.file, { cities: o.cities });
   const replays = set.contests.map(buildReplay);
-  const base = o.params ?? {};
+  const base = o.params ?? {}, refitBase = o.params ?? PRIOR_VALUES;
   const runner = taskRunner(o.workers);
   try {
     const fit: FitSettings = { ...DEFAULT_FIT, ...o.fit };
@@ -62,10 +61,11 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
     for (let i = 0; i < replays.length; i++) {
       if (!o.loo) { overridesFor.push(base); continue; }
       const data = contestData(o.file, set.contests, o.cities, (j) => j !== i);
-      const r = await fitContests(data, runner, fit, memoryCache(), o.progress, { laplace: false, base, stage: `leave out ${set.contests[i].id} (${i + 1}/${replays.length})` });
-      const ov = mergeOverrides(base, overridesOf(CONTEST_SPACE, r.theta, base));
+      // the refit is a calibration without contest i: it starts from and holds the source-based values (or --params)
+      const r = await fitContests(data, runner, fit, memoryCache(), o.progress, { laplace: false, base: refitBase, stage: `leave out ${set.contests[i].id} (${i + 1}/${replays.length})` });
+      const ov = mergeOverrides(refitBase, overridesOf(CONTEST_SPACE, r.theta, refitBase));
       overridesFor.push(ov);
-      refits.push(valuesOf(CONTEST_SPACE, r.theta, base));
+      refits.push(valuesOf(CONTEST_SPACE, r.theta, refitBase));
     }
     const preds = (await runner.run(replays.map((_, i) => ({ kind: 'predict' as const, file: o.file, cities: o.cities, index: i, overrides: overridesFor[i], runs: o.runs, seed: o.seed })))) as Prediction[];
     const scores: Score[] = [];

@@ -122,17 +122,19 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
   const set = loadContests(o.contests, { cities: o.cities });
   const text = readFileSync(o.contests, 'utf8');
   const settings: FitSettings = { runs: o.runs, seed: o.seed, maxEvals: o.maxEvals, dynamicMaxEvals: o.dynamicMaxEvals, hessianStep: o.hessianStep };
-  const identity = JSON.stringify({ hqsim: VERSION, contests: sha256(text), cities: o.cities ?? null, settings, targets: o.targets, contestsOnly: o.contestsOnly });
+  const identity = JSON.stringify({ hqsim: VERSION, base: 'source-based', contests: sha256(text), cities: o.cities ?? null, settings, targets: o.targets, contestsOnly: o.contestsOnly });
   const cache = stateCache(`${o.out}.state.jsonl`, identity, note);
   const runner = taskRunner(o.workers);
   try {
     const data = contestData(o.contests, set.contests, o.cities);
-    const s1 = await fitContests(data, runner, settings, cache, o.progress);
+    // Every fit starts from, and holds outside its coordinates, the source-based values (PRIOR_VALUES), never the
+    // current defaults: a calibration must not depend on the estimates an earlier calibration made defaults.
+    const s1 = await fitContests(data, runner, settings, cache, o.progress, { base: PRIOR_VALUES });
     const mean1 = priorMean(CONTEST_SPACE);
-    const at = await contestObjective(data, runner, settings, s1.theta, mean1);
-    const at0 = await contestObjective(data, runner, settings, mean1, mean1);
-    const ov1 = overridesOf(CONTEST_SPACE, s1.theta);
-    const est = estimates('contests', s1, {});
+    const at = await contestObjective(data, runner, settings, s1.theta, mean1, PRIOR_VALUES);
+    const at0 = await contestObjective(data, runner, settings, mean1, mean1, PRIOR_VALUES);
+    const ov1 = mergeOverrides(PRIOR_VALUES, overridesOf(CONTEST_SPACE, s1.theta, PRIOR_VALUES));
+    const est = estimates('contests', s1, PRIOR_VALUES);
     let stage2: Calibration['stage2'] = null;
     let ov = ov1;
     let s2: StageResult | null = null;
