@@ -55,6 +55,22 @@ export function hostedLists(w: World): Hosted {
 }
 
 
+/**
+ * A dormant city this year: a fixed strategy with no budget, no commitments and no levers, nothing built above its
+ * baselines and nothing waiting in its pipelines. Its year changes nothing (a stock at 0 without investment stays
+ * at 0; an empty or all-zero pipeline returns 0, and a later investment still takes `delay` years to arrive), so
+ * citiesAct skips it: most seed cities a scenario includes without a budget are dormant every year.
+ */
+function dormant(c: CityState, year: number): boolean {
+  if (c.budgetMusd !== 0 || c.commitments.length || c.def.strategy !== 'fixed') return false;
+  if (Object.keys(leversForYear(c, year)).length) return false;
+  for (let s = 0; s < c.extra.length; s++) if (c.extra[s] !== 0) return false;
+  for (let k = 0; k < c.leadershipExtra.length; k++) if (c.leadershipExtra[k] !== 0) return false;
+  for (const pipe of c.pipes) for (const x of pipe) if (x !== 0) return false;
+  if (c.pipeLeadership.length) for (const x of c.pipeLeadership[0]) if (x !== 0) return false;
+  return true;
+}
+
 export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
   const p = w.params;
   const nd = w.domains.length;
@@ -64,6 +80,16 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     sp.freeOffices = 0; sp.taxExemption = 0; sp.subsidy = 0; sp.grants = 0; sp.schools = 0; sp.security = 0; sp.leadership = 0; sp.commitments = 0; sp.oneOff = 0;
     const B = c.budgetMusd;
     const from = hosted.start[c.idx], to = hosted.start[c.idx + 1];
+    if (dormant(c, w.year)) {
+      // Every step below would leave a dormant city as it is: no money, no levels, stocks at rest.
+      c.investPlan.fill(0);
+      c.leadershipPlan.fill(0);
+      c.targets.fill(1);
+      c.levels = makeTerms(0, 0, 0, 0);
+      c.untargeted = makeTerms(0, 0, 0, 0);
+      c.budgetLeft = 0;
+      continue;
+    }
     // office cost per staff member in this city (officeCostMusd(c, staff) = perStaff * staff)
     const officePerStaff = p.levers.officeCostPerStaffMusd * c.def.officeCost;
 

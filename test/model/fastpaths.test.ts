@@ -1,7 +1,8 @@
 /**
  * Guard rails for the engine's fast paths, each held to the straightforward computation it replaces: the
  * draw streams (seedrandom's alea), the hazard pass's shared-table shortcut (seatUtility, advertisedPull),
- * the contest table refresh (a full rebuild) and the reuse of the yearly choice index (a fresh one).
+ * the contest table refresh (a full rebuild), the reuse of the yearly choice index (a fresh one) and the skipped
+ * year of a dormant city (the same city taking every step).
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -14,6 +15,8 @@ import { referenceUtility, Shortlists } from '../../src/model/choice.ts';
 import { stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
+import { runScenario } from '../../src/index.ts';
+import { build, city, org, type Obj } from '../helpers.ts';
 import type { World } from '../../src/model/world.ts';
 
 describe('draw streams are seedrandom alea streams', () => {
@@ -229,5 +232,45 @@ describe('organization table', () => {
     expect(last).toHaveLength(summary.organizations + diedLast);
     for (const r of last) { expect(r.seat).toMatch(/^syn_city_/); expect(r.staff).toBeGreaterThan(0); }
     expect(simulate(sc)).toEqual(summary);
+  });
+});
+
+describe('dormant cities skip their year', () => {
+  // A city with no budget, no commitments and no levers, nothing built and nothing in its pipelines is skipped by
+  // citiesAct. Its twin with an explicit zero lever ({ freeOffices: 0 }) is never dormant and takes every step;
+  // both must give the same history, also when cities wake up (a budget and a schedule of investments) and go back
+  // to sleep with stocks still built (schools; leadership) or with an investment still in its delay pipeline.
+  const wake = (id: string, lever: Obj, to: number, levers: Obj) => city(id, { levers: lever, schedule: [{ from: 2006, to, levers }] });
+  const run = (lever: Obj, seed: number) => runScenario(build({
+    seed, start: 2000, years: 20, parameters: { foundings: { rate: 2 } },
+    cities: [
+      city('alpha', { budgetMusd: 10, strategy: 'rising' }),
+      city('sleeper', { levers: lever }),
+      wake('schooler', lever, 2011, { schoolsMusd: 2, freeOffices: 1 }),
+      wake('leader', lever, 2011, { leadershipMusd: { climate: 1 } }),
+      wake('blip', lever, 2006, { schoolsMusd: 2 }),
+    ],
+    organizations: [org('o1', 'alpha'), org('o2', 'schooler', { founded: 1960 })],
+    events: [
+      ...['schooler', 'leader', 'blip'].map((c) => ({ year: 2006, type: 'budgetChange', city: c, budgetMusd: 5 })),
+      ...['schooler', 'leader'].map((c) => ({ year: 2012, type: 'budgetChange', city: c, budgetMusd: 0 })),
+      { year: 2007, type: 'budgetChange', city: 'blip', budgetMusd: 0 },
+    ],
+  }));
+  it('gives the history of the full computation, byte for byte', () => {
+    for (const seed of [1, 2, 3]) {
+      const skipped = run({}, seed), full = run({ freeOffices: 0 }, seed);
+      expect(JSON.stringify(skipped.cityYears)).toBe(JSON.stringify(full.cityYears));
+      expect(JSON.stringify(skipped.events)).toBe(JSON.stringify(full.events));
+      expect(skipped.summary).toEqual(full.summary);
+    }
+    // the stocks really moved: built while awake, then decaying while asleep
+    const ys = (c: string) => run({}, 1).cityYears.filter((r) => r.city === c);
+    const schools = ys('schooler').map((r) => r.attributes[1]), blip = ys('blip').map((r) => r.attributes[1]);
+    expect(Math.max(...schools)).toBeGreaterThan(schools[0]);
+    expect(schools.at(-1)).toBeLessThan(Math.max(...schools));
+    expect(blip.at(-1)).toBeGreaterThan(blip[0]);
+    const lead = ys('leader').map((r) => r.leadership.reduce((a, b) => a + b, 0));
+    expect(Math.max(...lead)).toBeGreaterThan(lead[0]);
   });
 });
