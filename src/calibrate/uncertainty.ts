@@ -98,6 +98,9 @@ export function parsePosterior(text: string, file: string): Posterior {
   return u;
 }
 
+/** The lower Cholesky factor of each posterior's covariance, computed once (every replication draws from it). */
+const factors = new WeakMap<Posterior, number[][]>();
+
 /** Paths a coordinate moves. */
 const pathsOf = (c: PosteriorCoordinate) => [c.path, ...(c.base ? [c.base] : []), ...(c.companions ?? []), ...(c.rest ?? [])];
 
@@ -108,7 +111,8 @@ const pathsOf = (c: PosteriorCoordinate) => [c.path, ...(c.base ? [c.base] : [])
 export function drawOverrides(post: Posterior, seed: number, own: ParamOverrides = {}): ParamOverrides {
   const r = seedrandom.alea(`hqsim-parameters/${seed}`) as () => number;
   const z = post.mean.map(() => normal(r));
-  const L = cholesky(post.covariance);
+  let L = factors.get(post);
+  if (!L) factors.set(post, (L = cholesky(post.covariance)));
   const theta = post.mean.map((m, i) => m + L[i].reduce((s, l, j) => s + l * z[j], 0));
   const free = post.coordinates.map((c) => !pathsOf(c).some((p) => getPath(own, p) !== undefined));
   const space = post.coordinates.filter((_, i) => free[i]).map((c) => ({ ...c, priorSd: 1, label: c.path }));
