@@ -5,7 +5,7 @@
  */
 import { loadContests } from './contests.ts';
 import { baselines, buildReplay, meanScore, rankOf, score, smooth, type Prediction, type Score } from './replay.ts';
-import { CONTEST_SPACE, PRIOR_VALUES, mergeOverrides, overridesOf, valuesOf } from '../calibrate/space.ts';
+import { CONTEST_SPACE, PRIOR_VALUES, overridesOf, valuesOf } from '../calibrate/space.ts';
 import { contestData } from '../calibrate/index.ts';
 import { DEFAULT_FIT, fitContests, memoryCache, type FitSettings, type Progress } from '../calibrate/fit.ts';
 import { taskRunner } from '../calibrate/pool.ts';
@@ -63,8 +63,7 @@ export async function backtest(o: BacktestOptions): Promise<BacktestResult> {
       const data = contestData(o.file, set.contests, o.cities, (j) => j !== i);
       // the refit is a calibration without contest i: it starts from and holds the source-based values (or --params)
       const r = await fitContests(data, runner, fit, memoryCache(), o.progress, { laplace: false, base: refitBase, stage: `leave out ${set.contests[i].id} (${i + 1}/${replays.length})` });
-      const ov = mergeOverrides(refitBase, overridesOf(CONTEST_SPACE, r.theta, refitBase));
-      overridesFor.push(ov);
+      overridesFor.push(overridesOf(CONTEST_SPACE, r.theta, refitBase)); // refitBase with the refit in place
       refits.push(valuesOf(CONTEST_SPACE, r.theta, refitBase));
     }
     const preds = (await runner.run(replays.map((_, i) => ({ kind: 'predict' as const, file: o.file, cities: o.cities, index: i, overrides: overridesFor[i], runs: o.runs, seed: o.seed })))) as Prediction[];

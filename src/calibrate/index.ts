@@ -133,7 +133,7 @@ export async function calibrate(o: CalibrateOptions): Promise<Calibration> {
     const mean1 = priorMean(CONTEST_SPACE);
     const at = await contestObjective(data, runner, settings, s1.theta, mean1, PRIOR_VALUES);
     const at0 = await contestObjective(data, runner, settings, mean1, mean1, PRIOR_VALUES);
-    const ov1 = mergeOverrides(PRIOR_VALUES, overridesOf(CONTEST_SPACE, s1.theta, PRIOR_VALUES));
+    const ov1 = overridesOf(CONTEST_SPACE, s1.theta, PRIOR_VALUES); // PRIOR_VALUES with the estimates in place
     const est = estimates('contests', s1, PRIOR_VALUES);
     let stage2: Calibration['stage2'] = null;
     let ov = ov1;
