@@ -19,7 +19,7 @@ import { sha256 } from '../experiment/file.ts';
 import { writeFileAtomic } from '../experiment/state.ts';
 import { BUNDLED_CONTESTS, loadContests, type Contest } from '../backtest/contests.ts';
 import { resolveParams, getPath, type ParamOverrides } from '../model/params.ts';
-import { CONTEST_SPACE, DYNAMIC_SPACE, PRIOR_VALUES, mergeOverrides, overridesOf, priorMean, valuesOf, type Coordinate } from './space.ts';
+import { CONTEST_SPACE, DYNAMIC_SPACE, PRIOR_VALUES, coordinatePaths, mergeOverrides, overridesOf, priorMean, valuesOf, type Coordinate } from './space.ts';
 import { DEFAULT_FIT, contestObjective, fitContests, fitDynamics, simulateMoments, type Cache, type ContestData, type FitSettings, type Progress, type StageResult } from './fit.ts';
 import { TARGETS, type Target } from './moments.ts';
 import { taskRunner } from './pool.ts';
@@ -107,7 +107,7 @@ function estimates(stage: 'contests' | 'dynamics', r: StageResult, base: ParamOv
 function touched(space: Coordinate[], ov: ParamOverrides): ParamOverrides {
   const p = resolveParams(ov);
   const out: ParamOverrides = {};
-  for (const c of space) for (const path of [c.path, ...(c.base ? [c.base] : []), ...(c.companions ?? []), ...(c.rest ?? [])]) {
+  for (const c of space) for (const path of coordinatePaths(c)) {
     const v = getPath(p, path) as number;
     const keys = path.split('.');
     let cur = out;

@@ -55,10 +55,14 @@ export const DYNAMIC_SPACE: Coordinate[] = [
  * against): the centre of the priors and the start of every fit. They stay fixed when the estimates become the
  * defaults, so that a refit (leave-one-out) is never centred on estimates that saw the contest it forecasts.
  */
+/** The coefficients a coordinate moves: its own, the denominator of a log-ratio, its companions, the rest of its group. */
+export const coordinatePaths = (c: Pick<Coordinate, 'path' | 'base' | 'companions' | 'rest'>): string[] =>
+  [c.path, ...(c.base ? [c.base] : []), ...(c.companions ?? []), ...(c.rest ?? [])];
+
 export const PRIOR_VALUES: ParamOverrides = (() => {
   const out: ParamOverrides = {};
   for (const c of [...CONTEST_SPACE, ...DYNAMIC_SPACE]) {
-    for (const path of [c.path, ...(c.base ? [c.base] : []), ...(c.companions ?? []), ...(c.rest ?? [])]) {
+    for (const path of coordinatePaths(c)) {
       const spec = paramEntries().find(([q]) => q === path)![1];
       setPath(out, path, spec.prior ?? spec.default);
     }

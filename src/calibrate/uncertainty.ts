@@ -11,7 +11,7 @@ import seedrandom from 'seedrandom';
 import { z } from 'zod';
 import { getPath, paramEntries, resolveParams, type ParamOverrides, type Params } from '../model/params.ts';
 import { normal } from '../model/rng.ts';
-import { overridesOf, mergeOverrides, type Coordinate } from './space.ts';
+import { coordinatePaths, overridesOf, mergeOverrides, type Coordinate } from './space.ts';
 import { cholesky } from './laplace.ts';
 import { BUNDLED_CALIBRATION } from '../scenario/paths.ts';
 import { ScenarioError, suggest, type Problem } from '../scenario/errors.ts';
@@ -101,8 +101,6 @@ export function parsePosterior(text: string, file: string): Posterior {
 /** The lower Cholesky factor of each posterior's covariance, computed once (every replication draws from it). */
 const factors = new WeakMap<Posterior, number[][]>();
 
-/** Paths a coordinate moves. */
-const pathsOf = (c: PosteriorCoordinate) => [c.path, ...(c.base ? [c.base] : []), ...(c.companions ?? []), ...(c.rest ?? [])];
 
 /**
  * The coefficients of replication `seed`: a draw from the posterior for every coordinate none of whose paths
@@ -114,7 +112,7 @@ export function drawOverrides(post: Posterior, seed: number, own: ParamOverrides
   let L = factors.get(post);
   if (!L) factors.set(post, (L = cholesky(post.covariance)));
   const theta = post.mean.map((m, i) => m + L[i].reduce((s, l, j) => s + l * z[j], 0));
-  const free = post.coordinates.map((c) => !pathsOf(c).some((p) => getPath(own, p) !== undefined));
+  const free = post.coordinates.map((c) => !coordinatePaths(c).some((p) => getPath(own, p) !== undefined));
   const space = post.coordinates.filter((_, i) => free[i]).map((c) => ({ ...c, priorSd: 1, label: c.path }));
   const drawn = overridesOf(space, theta.filter((_, i) => free[i]));
   return mergeOverrides(drawn, own);
