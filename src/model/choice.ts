@@ -17,7 +17,7 @@
  */
 import type { Params } from './params.ts';
 import {
-  annualMoney, baseFrom, basePrefix, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, perStaffMoney, plainMoveUtility, specificTerms,
+  annualMoney, baseFrom, basePrefix, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, OrgMove, perStaffMoney, plainMoveUtility, specificTerms,
   type CityTable, type Evaluation,
 } from './scoring.ts';
 import { stageWeightsAt, type OrgState, type World } from './world.ts';
@@ -122,12 +122,16 @@ export class Shortlists {
   /** insertion buffer of `get` */
   private scratch = new Float64Array(0);
   private t!: CityTable;
+  /** the stages' driver weights (read once: every method needs them, and each lookup is a WeakMap's) */
+  private wts: Weights[] = [];
+  private views: (ListView | undefined)[] = [];
   constructor(private readonly w: World) {}
 
   reset(t: CityTable): void {
     this.t = t;
+    this.wts = [0, 1, 2].map((si) => stageWeightsAt(si, this.w.params));
     const n = 3 * t.nDomains;
-    if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); this.seatReady = new Uint8Array(n); this.seats = new Array(n); this.parts = new Array(n); }
+    if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); this.seatReady = new Uint8Array(n); this.seats = new Array(n); this.parts = new Array(n); this.views = new Array(n); }
     else { this.ready.fill(0); this.seatReady.fill(0); }
     const nc = this.w.cities.length;
     if (this.prefixes.length !== 3 * nc) { this.prefixes = new Float64Array(3 * nc); this.reference = new Float64Array(4 * nc); }
@@ -139,7 +143,7 @@ export class Shortlists {
   private prefix(si: number): Float64Array {
     const a = this.prefixes;
     if (this.prefixReady[si]) return a;
-    const { w, t } = this, nc = w.cities.length, wt = stageWeightsAt(si, w.params);
+    const { w, t } = this, nc = w.cities.length, wt = this.wts[si];
     for (let c = 0; c < nc; c++) a[si * nc + c] = basePrefix(wt, t, c);
     this.prefixReady[si] = 1;
     return a;
@@ -162,26 +166,14 @@ export class Shortlists {
     return a;
   }
 
-  /**
-   * The best move utility over the first `k` cities of the (si, k) list other than `seat`, for a stage-weighted
-   * organization of this size with no specific terms in them and no office: `plainMoveUtility` of each, from the
-   * list's stored parts (same arithmetic, so the same numbers). -Infinity when the bound shows none can beat
-   * `threshold` (then the exact maximum is not needed).
-   */
-  bestMove(si: number, k: number, seat: number, staff: number, budgetMusd: number, localShare: number, threshold: number): number {
+  /** The (si, k) shortlist with its parts, as the yearly screen reads it (`bestMove`); the object is reused every year. */
+  view(si: number, k: number): ListView {
     const list = this.get(si, k);
-    const key = si * this.t.nDomains + k, p = this.w.params, m = 4 * key, x = this.maxima, wr = stageWeightsAt(si, p).resources;
-    if (x[m] + wr * offerScore(x[m + 1] * staff + x[m + 2], budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, x[m + 3], p) <= threshold) return -Infinity;
-    const parts = this.parts[key]!, K = p.choice.considerationSize;
-    let best = -Infinity, taken = 0;
-    for (let j = 0; j < list.length && taken < K; j++) {
-      if (list[j] === seat) continue;
-      taken++;
-      const q = 4 * j;
-      const u = parts[q] + wr * offerScore(parts[q + 1] * staff + parts[q + 2], budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, parts[q + 3], p);
-      if (u > best) best = u;
-    }
-    return best;
+    const key = si * this.t.nDomains + k, m = 4 * key, x = this.maxima;
+    const v = (this.views[key] ??= { list, parts: this.parts[key]!, wr: 0, maxBase: 0, maxPerStaff: 0, maxSubsidy: 0, maxGrant: 0 });
+    v.list = list; v.parts = this.parts[key]!; v.wr = this.wts[si].resources;
+    v.maxBase = x[m]; v.maxPerStaff = x[m + 1]; v.maxSubsidy = x[m + 2]; v.maxGrant = x[m + 3];
+    return v;
   }
 
   /** `baseUtility(stage weights, t, c, k, p, self = true)` of every city c, for stage si and domain k. */
@@ -191,22 +183,10 @@ export class Shortlists {
     if (this.seatReady[key]) return a!;
     const { w, t } = this;
     if (!a || a.length !== w.cities.length) a = this.seats[key] = new Float64Array(w.cities.length);
-    const wt = stageWeightsAt(si, w.params), pre = this.prefix(si), off = si * a.length;
+    const wt = this.wts[si], pre = this.prefix(si), off = si * a.length;
     for (let c = 0; c < a.length; c++) a[c] = baseFrom(pre[off + c], wt, t, c, k, w.params, true);
     this.seatReady[key] = 1;
     return a;
-  }
-
-  /**
-   * An upper bound on the move utility of every city of the (si, k) shortlist for a stage-weighted organization of
-   * this size with no specific terms: if the seat with its stay bonus reaches it, nothing on the list courts the
-   * organization. (Each part is the largest over the list; the utility is increasing in each.)
-   */
-  bound(si: number, k: number, staff: number, budgetMusd: number, localShare: number): number {
-    this.get(si, k);
-    const p = this.w.params, m = 4 * (si * this.t.nDomains + k), x = this.maxima;
-    const wt = stageWeightsAt(si, p);
-    return x[m] + wt.resources * offerScore(x[m + 1] * staff + x[m + 2], budgetMusd, p) - moveCostOf(staff, budgetMusd, localShare, x[m + 3], p);
   }
 
   /** The shortlist of (stage si, domain k): city indices, best first. */
@@ -220,7 +200,7 @@ export class Shortlists {
     if (this.scratch.length < size) this.scratch = new Float64Array(size);
     const u = this.scratch;
     // referenceUtility(w, t, c, si, k) of every city, from the year's parts (same terms, same order of additions)
-    const nc = w.cities.length, ws = stageWeightsAt(si, w.params), pre = this.prefix(si), ref = this.referenceParts(), off = si * nc;
+    const nc = w.cities.length, ws = this.wts[si], pre = this.prefix(si), ref = this.referenceParts(), off = si * nc;
     let n = 0;
     for (let c = 0; c < nc; c++) {
       const q = w.cities[c].targets[k] ? 4 * c : 4 * c + 2;
@@ -229,7 +209,7 @@ export class Shortlists {
       if (n < size) { let j = n++; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
       else if (x > u[size - 1]) { let j = size - 1; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
     }
-    const p = w.params, wt = stageWeightsAt(si, p), mx = this.maxima, m = 4 * key;
+    const p = w.params, wt = this.wts[si], mx = this.maxima, m = 4 * key;
     let parts = this.parts[key];
     if (!parts || parts.length !== 4 * size) parts = this.parts[key] = new Float64Array(4 * size);
     mx[m] = -Infinity; mx[m + 1] = 0; mx[m + 2] = 0; mx[m + 3] = 0;
@@ -248,6 +228,59 @@ export class Shortlists {
 }
 
 /**
+ * A shortlist as the yearly screen reads it: its cities (best first), per city the parts of a stage-weighted
+ * organization's move utility that do not depend on the organization (base utility, yearly money per staff member
+ * and per organization of its general terms, grant), the largest of each part over the list, and the stage's
+ * resources weight.
+ */
+export interface ListView { list: Int32Array; parts: Float64Array; wr: number; maxBase: number; maxPerStaff: number; maxSubsidy: number; maxGrant: number }
+
+/**
+ * The best move utility over the first K cities of a shortlist other than `seat` (and other than the one at list
+ * position `skip`, if any: an office city, which the caller values with its staff already there), for a
+ * stage-weighted organization (its parts in `mu`) with no specific terms in them: `plainMoveUtility` of each, from
+ * the list's parts (same arithmetic, so the same numbers); -Infinity when no city is left. `listBound` bounds it.
+ */
+export function bestMove(v: ListView, K: number, seat: number, mu: OrgMove, skip = -1): number {
+  const list = v.list, parts = v.parts, wr = v.wr;
+  let best = -Infinity, taken = 0;
+  for (let j = 0; j < list.length && taken < K; j++) {
+    if (list[j] === seat) continue;
+    taken++;
+    if (j === skip) continue;
+    const q = 4 * j;
+    const u = mu.utility(parts[q], wr, parts[q + 1], parts[q + 2], parts[q + 3]);
+    if (u > best) best = u;
+  }
+  return best;
+}
+
+/**
+ * An upper bound on `bestMove`: each part at its largest over the list (the utility increases in each). When the seat
+ * with its stay bonus reaches it, no city of the list courts the organization and the exact maximum is not needed.
+ */
+export function listBound(v: ListView, mu: OrgMove): number {
+  return mu.utility(v.maxBase, v.wr, v.maxPerStaff, v.maxSubsidy, v.maxGrant);
+}
+
+/** The list position of city c if it is among the first K cities other than `seat` (those `bestMove` values); else -1. */
+export function listPosition(v: ListView, K: number, seat: number, c: number): number {
+  let taken = 0;
+  for (let j = 0; j < v.list.length && taken < K; j++) {
+    if (v.list[j] === seat) continue;
+    if (v.list[j] === c) return j;
+    taken++;
+  }
+  return -1;
+}
+
+/** The move utility of the city at list position j for an organization with a share `there` of its staff already in it. */
+export function listUtilityThere(v: ListView, j: number, mu: OrgMove, there: number): number {
+  const q = 4 * j, parts = v.parts;
+  return mu.utilityThere(parts[q], v.wr, parts[q + 1], parts[q + 2], parts[q + 3], there);
+}
+
+/**
  * The cities organization o considers besides its seat, in ascending index order: its shortlist (K cities other
  * than the seat), the cities courting it with a standing offer, and its office city.
  */
@@ -258,7 +291,9 @@ export function consideredCities(o: OrgState, list: Int32Array, k: number): numb
   for (const c of o.offers.keys()) if (c !== o.seat && !out.includes(c)) out.push(c);
   const office = o.officeCity;
   if (office >= 0 && office !== o.seat && !out.includes(office)) out.push(office);
-  return out.sort((a, b) => a - b);
+  // ascending (distinct city indices): an insertion sort in place, as a handful of cities needs no more
+  for (let i = 1; i < out.length; i++) { const c = out[i]; let j = i; while (j > 0 && out[j - 1] > c) { out[j] = out[j - 1]; j--; } out[j] = c; }
+  return out;
 }
 
 /** The specific terms o has or is offered in city ci this year (its commitment, a standing offer). */

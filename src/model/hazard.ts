@@ -6,9 +6,9 @@
  * utility as the review choice (choice.ts): the best considered city against the seat with its stay bonus.
  * Pure: no I/O.
  */
-import { consideredCities, moveUtility, type Shortlists } from './choice.ts';
+import { bestMove, consideredCities, listBound, listPosition, listUtilityThere, moveUtility, type ListView, type Shortlists } from './choice.ts';
 import { drawRow, seedRow, type Streams } from './rng.ts';
-import { evaluate, plainMoveUtility, plainSeatUtility, type CityTable } from './scoring.ts';
+import { evaluate, OrgMove, plainMoveUtility, plainSeatUtility, type CityTable } from './scoring.ts';
 import { stageIndex, stageWeightsAt, weightsAt, type World } from './world.ts';
 import { termsIn } from './choice.ts';
 
@@ -51,6 +51,8 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   const nd = w.domains.length;
   /** the year's seat base utilities per (stage, domain), fetched once */
   const seatBases: (Float64Array | undefined)[] = new Array(3 * nd);
+  /** and the year's shortlists */
+  const views: (ListView | undefined)[] = new Array(3 * nd);
   out.n = 0; out.org.length = 0; out.stage.length = 0; out.seatUtility.length = 0; out.u1.length = 0; out.u2.length = 0; out.veto.length = 0;
   for (let i = 0; i < nOrgs; i++) {
     const seat = seats[i];
@@ -72,24 +74,16 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
       // office city is considered too, with the share of staff already there.
       const staff = staffs[i], budget = budgets[i], oc = office[i], wt = stageW[si];
       const sk = si * nd + k;
-      us = plainSeatUtility(t, w.cities[seat], wt, k, staff, budget, p, (seatBases[sk] ??= lists.seatBase(si, k))[seat]);
-      let listed = false;
-      if (oc < 0) best = lists.bestMove(si, k, seat, staff, budget, localShare, us + bonus);
+      us = plainSeatUtility(t, seat, wt, k, staff, budget, p, (seatBases[sk] ??= lists.seatBase(si, k))[seat]);
+      const v = (views[sk] ??= lists.view(si, k)), mu = move.set(staff, budget, localShare, p);
+      // the list's cities only when its bound shows one of them might beat the seat (else none courts: same term)
+      const listed = listBound(v, mu) > us + bonus;
+      if (oc < 0 || oc === seat) { if (listed) best = bestMove(v, K, seat, mu); }
       else {
-        const list = lists.get(si, k);
-        let taken = 0;
-        for (let j = 0; j < list.length && taken < K; j++) {
-          const c = list[j];
-          if (c === seat) continue;
-          taken++;
-          if (c === oc) listed = true;
-          const u = plainMoveUtility(t, w.cities[c], wt, k, staff, budget, localShare, p, c === oc ? T.officeShare[i] : 0);
-          if (u > best) best = u;
-        }
-        if (oc >= 0 && !listed && oc !== seat) {
-          const u = plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, T.officeShare[i]);
-          if (u > best) best = u;
-        }
+        // the office city with the share of staff already there, and the rest of the list as without an office
+        const share = T.officeShare[i], j = listPosition(v, K, seat, oc);
+        best = j >= 0 ? listUtilityThere(v, j, mu, share) : plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, share);
+        if (listed) { const u = bestMove(v, K, seat, mu, j); if (u > best) best = u; }
       }
     } else {
       const o = w.orgs[i];
@@ -112,5 +106,7 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   }
 }
 
+/** the organization-side parts of a move utility, one organization at a time */
+const move = new OrgMove();
 /** one organization's draws of the year: review, two choice uniforms, veto, death */
 const BLOCK = new Float64Array(5);

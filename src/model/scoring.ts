@@ -29,6 +29,8 @@ export interface CityTable {
   perStaff: Float64Array;
   fixed: Float64Array;
   grant: Float64Array;
+  /** per city x domain (row-major, city * nDomains + domain): 1 if the city's cash levers apply to the domain (its `targets`) */
+  targeted: Uint8Array;
   /** per city x domain (row-major, city * nDomains + domain) */
   values: Float64Array;
   /** effective same-domain count (headquarters + office weight x offices + background) */
@@ -175,6 +177,57 @@ export function moveCostOf(staff: number, budgetMusd: number, localShare: number
   return m.costWeight * money / Math.max(budgetMusd, 1e-9);
 }
 
+/**
+ * `base + wr * offerScore(perStaff * staff + subsidy, budget) - moveCostOf(staff, budget, localShare, grant)` for one
+ * organization against many cities (the hot loop of the yearly screen): what depends only on the organization (who
+ * follows and who leaves, their replacement, the disruption, the budget) is computed once by `set`, and `utility`
+ * does the remaining operations in the order `offerScore` and `moveCostOf` do them, so the numbers are the same to
+ * the bit (test/model/fastpaths.test.ts). A whole move with no staff already in the destination.
+ */
+export class OrgMove {
+  private p!: Params;
+  private budget = 0;
+  private localShare = 0;
+  private staff = 0;
+  private den = 1;
+  private followers = 0;
+  private fixedCost = 0;
+  private disruption = 0;
+  private costPerStaff = 0;
+  private costWeight = 0;
+  private offerWeight = 0;
+  private halfValue = 0;
+
+  set(staff: number, budgetMusd: number, localShare: number, p: Params): this {
+    const m = p.move;
+    const n = staff * (1 - 0);
+    const leavers = n * leaveShare(localShare, p);
+    this.p = p; this.budget = budgetMusd; this.localShare = localShare;
+    this.staff = staff;
+    this.den = Math.max(budgetMusd, 1e-9);
+    this.followers = n - leavers;
+    this.fixedCost = leavers * m.replacementCostMusd;
+    this.disruption = m.disruptionYears * budgetMusd * (1 - 0);
+    this.costPerStaff = m.costPerStaffMusd;
+    this.costWeight = m.costWeight;
+    this.offerWeight = p.drivers.resources.offer;
+    this.halfValue = p.money.halfValueShare;
+    return this;
+  }
+
+  utility(base: number, wr: number, perStaff: number, subsidy: number, grant: number): number {
+    const x = (perStaff * this.staff + subsidy) / this.den;
+    const offer = this.offerWeight * (x > 0 ? x / (x + this.halfValue) : 0);
+    const relocation = Math.max(0, this.followers * (this.costPerStaff - grant));
+    return base + wr * offer - this.costWeight * (relocation + this.fixedCost + this.disruption) / this.den;
+  }
+
+  /** The same with a share `there` of the staff already in the destination (an office): `offerScore` and `moveCostOf` as they are. */
+  utilityThere(base: number, wr: number, perStaff: number, subsidy: number, grant: number, there: number): number {
+    return base + wr * offerScore(perStaff * this.staff + subsidy, this.budget, this.p) - moveCostOf(this.staff, this.budget, this.localShare, grant, this.p, there);
+  }
+}
+
 export function moveCost(o: OrgState, ci: number, grant: number, p: Params): number {
   return moveCostOf(o.staff, o.budgetMusd, o.localShare, grant, p, o.officeCity === ci ? o.officeShare : 0);
 }
@@ -191,7 +244,7 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
   const nc = w.cities.length, nd = w.domains.length, p = w.params;
   const t: CityTable = into && into.nDomains === nd && into.security.length === nc ? into : {
     security: new Float64Array(nc), securityNoLegal: new Float64Array(nc), dutyOfCare: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
-    perStaff: new Float64Array(nc), fixed: new Float64Array(nc), grant: new Float64Array(nc),
+    perStaff: new Float64Array(nc), fixed: new Float64Array(nc), grant: new Float64Array(nc), targeted: new Uint8Array(nc * nd),
     values: new Float64Array(nc * nd), clusterCount: new Float64Array(nc * nd), nDomains: nd,
     pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),
   };
@@ -204,7 +257,7 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
     t.perStaff[c.idx] = perStaffMoney(l.freeOffices, l.taxExemption, c, p);
     t.fixed[c.idx] = l.subsidyMusd;
     t.grant[c.idx] = l.grantMusdPerStaff;
-    for (let k = 0; k < nd; k++) t.values[c.idx * nd + k] = valuesScore(c, k, p);
+    for (let k = 0; k < nd; k++) { t.values[c.idx * nd + k] = valuesScore(c, k, p); t.targeted[c.idx * nd + k] = c.targets[k]; }
   }
   refreshCounts(w, t);
   return t;
@@ -370,9 +423,9 @@ export function stayBonusOf(w: World, oi: number): number {
  * stage's weights, enjoy only their seat's general terms and keep their privileges there. Same arithmetic as
  * `evaluate` (so the numbers are identical), from the organization table's numbers.
  */
-export function plainSeatUtility(t: CityTable, c: CityState, wt: Weights, k: number, staff: number, budgetMusd: number, p: Params, base = baseUtility(wt, t, c.idx, k, p, true)): number {
+export function plainSeatUtility(t: CityTable, ci: number, wt: Weights, k: number, staff: number, budgetMusd: number, p: Params, base = baseUtility(wt, t, ci, k, p, true)): number {
   // annualMoney of the general terms, from the table (same arithmetic: perStaffMoney x staff + subsidy)
-  const money = c.targets[k] ? t.perStaff[c.idx] * staff + t.fixed[c.idx] : 0 * staff + 0;
+  const money = t.targeted[ci * t.nDomains + k] ? t.perStaff[ci] * staff + t.fixed[ci] : 0 * staff + 0;
   return base + wt.resources * offerScore(money, budgetMusd, p);
 }
 

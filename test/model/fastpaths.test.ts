@@ -9,10 +9,11 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
-import { citiesAct, hostedLists } from '../../src/model/cities.ts';
-import { baseUtility, buildCityTable, evaluate, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
-import { referenceUtility, Shortlists } from '../../src/model/choice.ts';
-import { stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
+import { citiesAct, hostedLists, investFromAllocation, recordInvestment, stockBase } from '../../src/model/cities.ts';
+import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
+import { bestMove, listBound, listPosition, listUtilityThere, referenceUtility, Shortlists } from '../../src/model/choice.ts';
+import { emptySpend, spendSum, stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
+import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation } from '../../src/model/stocks.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
 import { runScenario } from '../../src/index.ts';
@@ -174,8 +175,8 @@ describe('shortlists and the allocation-free utilities', () => {
         if (!o.active || o.ownWeights) continue;
         const si = stageIndex(w.year - o.founded, p), wt = weightsAt(o, si, p);
         const seat = evaluate(w, t, o, w.cities[o.seat], wt, 'seat', null, 0).utility;
-        expect(Object.is(plainSeatUtility(t, w.cities[o.seat], wt, o.domain, o.staff, o.budgetMusd, p), seat)).toBe(true);
-        const bound = lists.bound(si, o.domain, o.staff, o.budgetMusd, o.localShare);
+        expect(Object.is(plainSeatUtility(t, o.seat, wt, o.domain, o.staff, o.budgetMusd, p), seat)).toBe(true);
+        const bound = listBound(lists.view(si, o.domain), new OrgMove().set(o.staff, o.budgetMusd, o.localShare, p));
         for (const c of lists.get(si, o.domain)) {
           const u = plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p);
           expect(Object.is(u, evaluate(w, t, o, w.cities[c], wt, 'move', null).utility)).toBe(true);
@@ -183,6 +184,71 @@ describe('shortlists and the allocation-free utilities', () => {
         }
       }
     }), { numRuns: 40 });
+  });
+});
+
+describe('the screen\'s best move from a shortlist', () => {
+  it('bestMove, with an office valued apart, is the best plainMoveUtility of the considered cities, bit for bit; listBound bounds it', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 2, max: 30 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }),
+      (seed, orgs, cities, K, share) => {
+        const w = world(seed, orgs, cities, 0.05);
+        w.params.choice.considerationSize = K;
+        // cities that target some domains only, and grants that differ
+        w.cities.forEach((c, i) => { if (i % 3 === 1) { c.targets.fill(0); c.targets[i % w.domains.length] = 1; } c.untargeted = { ...c.untargeted, grantMusdPerStaff: (i % 4) * 0.01 }; });
+        const t = buildCityTable(w);
+        const lists = new Shortlists(w);
+        lists.reset(t);
+        const p = w.params, mu = new OrgMove();
+        for (const o of w.orgs) {
+          if (!o.active || o.ownWeights) continue;
+          const si = stageIndex(w.year - o.founded, p), wt = weightsAt(o, si, p), v = lists.view(si, o.domain);
+          mu.set(o.staff, o.budgetMusd, o.localShare, p);
+          const list = Array.from(lists.get(si, o.domain)).filter((c) => c !== o.seat).slice(0, K);
+          // the office anywhere: on the list, off it, or none
+          for (const office of [-1, list[list.length - 1], (o.seat + 1 + (o.idx % (cities - 1))) % cities]) {
+            const there = (c: number) => (c === office ? share : 0);
+            const considered = office >= 0 && office !== o.seat && !list.includes(office) ? [...list, office] : list;
+            const expected = Math.max(-Infinity, ...considered.map((c) => plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p, there(c))));
+            const j = office >= 0 ? listPosition(v, K, o.seat, office) : -1;
+            expect(j >= 0).toBe(office >= 0 && list.includes(office));
+            const uo = office < 0 || office === o.seat ? -Infinity : j >= 0 ? listUtilityThere(v, j, mu, share)
+              : plainMoveUtility(t, w.cities[office], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p, share);
+            expect(Object.is(Math.max(bestMove(v, K, o.seat, mu, j), uo), expected)).toBe(true);
+          }
+          for (const c of list) expect(plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p)).toBeLessThanOrEqual(listBound(v, mu));
+        }
+      }), { numRuns: 40 });
+  });
+});
+
+describe('named-field helpers of the cities\' year', () => {
+  const distinct = fc.array(fc.double({ min: -10, max: 10, noNaN: true }), { minLength: 15, maxLength: 15 });
+  it('stockBase, investFromAllocation and recordInvestment read and write the fields STOCKS names, in its order', () => {
+    fc.assert(fc.property(distinct, fc.double({ min: 0, max: 100, noNaN: true }), (xs, free) => {
+      const attr = { safety: xs[0], schools: xs[1], connectivity: xs[2], conference: xs[3], legal: xs[4], livability: xs[5], workforce: xs[6], openness: xs[7] } as never;
+      STOCKS.forEach((name, s) => expect(Object.is(stockBase(attr, s), (attr as Record<string, number>)[STOCK_ATTRIBUTE[name]])).toBe(true));
+      const a = emptyAllocation();
+      STOCKS.forEach((name, s) => { a[name] = xs[s + 1]; });
+      const invest = new Float64Array(STOCKS.length);
+      investFromAllocation(a, free, invest);
+      STOCKS.forEach((name, s) => expect(Object.is(invest[s], a[name] * free)).toBe(true));
+      const sp = emptySpend(), win = emptyAllocation(), before = emptyAllocation();
+      STOCKS.forEach((name, s) => { win[name] = xs[s]; before[name] = xs[s]; });
+      recordInvestment(sp, win, invest);
+      STOCKS.forEach((name, s) => { expect(Object.is(sp[name], invest[s])).toBe(true); expect(Object.is(win[name], before[name] + invest[s])).toBe(true); });
+      expect(win.cash).toBe(0);
+      expect(win.leadership).toBe(0);
+    }), { numRuns: 200 });
+  });
+
+  it('spendSum adds the spending fields in the order Object.values gives them (the same number to the bit)', () => {
+    fc.assert(fc.property(distinct, (xs) => {
+      const sp = emptySpend();
+      Object.keys(sp).forEach((k, i) => { (sp as Record<string, number>)[k] = xs[i] * 10 ** (i % 7); });
+      let ref = 0;
+      for (const v of Object.values(sp)) ref += v;
+      expect(Object.is(spendSum(sp), ref)).toBe(true);
+    }), { numRuns: 300 });
   });
 });
 
