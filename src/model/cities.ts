@@ -6,7 +6,7 @@ import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
 import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import { effective, leadershipOf, offerTerms, safetyOf, type Evaluation } from './scoring.ts';
-import { GROUPS, relatedIndex, STOCK_ATTRIBUTE, STOCK_LEVER, STOCKS, stockStep, throughPipe, type Group } from './stocks.ts';
+import { GROUPS, relatedIndex, STOCK_LEVER, STOCKS, stockStep, throughPipe, type Group } from './stocks.ts';
 import { resolveLevers } from './levers.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
@@ -71,8 +71,40 @@ function dormant(c: CityState, year: number): boolean {
   return true;
 }
 
+// Named-field helpers for the stocks (in STOCKS order): the yearly loop over cities reads and writes these records
+// field by field, not by a computed key (a keyed access on many names is an order of magnitude slower).
+
+/** The baseline attribute stock s builds on (security on safety). */
+export function stockBase(a: CityState['attr'], s: number): number {
+  switch (s) {
+    case 0: return a.safety;
+    case 1: return a.schools;
+    case 2: return a.connectivity;
+    case 3: return a.conference;
+    case 4: return a.legal;
+    case 5: return a.livability;
+    case 6: return a.workforce;
+    default: return a.openness;
+  }
+}
+
+/** Each stock's share of a strategy's free budget. */
+export function investFromAllocation(a: Allocation, free: number, invest: Float64Array): void {
+  invest[0] = a.security * free; invest[1] = a.schools * free; invest[2] = a.connectivity * free; invest[3] = a.conference * free;
+  invest[4] = a.legal * free; invest[5] = a.livability * free; invest[6] = a.workforce * free; invest[7] = a.openness * free;
+}
+
+/** This year's investment per stock into the year's spending, and added to the adaptive rule's window. */
+export function recordInvestment(sp: CityState['spend'], win: Allocation, invest: Float64Array): void {
+  sp.security = invest[0]; sp.schools = invest[1]; sp.connectivity = invest[2]; sp.conference = invest[3];
+  sp.legal = invest[4]; sp.livability = invest[5]; sp.workforce = invest[6]; sp.openness = invest[7];
+  win.security += invest[0]; win.schools += invest[1]; win.connectivity += invest[2]; win.conference += invest[3];
+  win.legal += invest[4]; win.livability += invest[5]; win.workforce += invest[6]; win.openness += invest[7];
+}
+
 export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
   const p = w.params;
+  const stockParams = STOCKS.map((name) => p.stocks[name]);
   const nd = w.domains.length;
   const T = w.table, { list } = hosted;
   for (const c of w.cities) {
@@ -147,7 +179,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
         Math.min(1, cash * p.strategy.cashTax / refTax), // tax exemption
         p.strategy.bidGrantMusdPerStaff,
       );
-      for (let s = 0; s < STOCKS.length; s++) invest[s] = a[STOCKS[s]] * free;
+      investFromAllocation(a, free, invest);
       const ld = (c.leadershipDomains ??= leadershipDomains(c, w));
       for (const k of ld) leadership[k] = a.leadership * free / ld.length;
     }
@@ -188,7 +220,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     sp.freeOffices = parts.freeOffices;
     sp.taxExemption = parts.taxExemption;
     sp.subsidy = parts.subsidy;
-    for (let s = 0; s < STOCKS.length; s++) { sp[STOCKS[s]] = invest[s]; c.spendWindow[STOCKS[s]] += invest[s]; }
+    recordInvestment(sp, c.spendWindow, invest);
     sp.leadership = lsum;
     c.spendWindow.cash += general;
     c.spendWindow.leadership += lsum;
@@ -197,9 +229,8 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     // 4. Stocks: investments arrive after their delay, build toward 1 and decay toward the baseline.
     const st = p.stocks;
     for (let s = 0; s < STOCKS.length; s++) {
-      const name = STOCKS[s];
-      const base = name === 'security' ? c.attr.safety : c.attr[STOCK_ATTRIBUTE[name]];
-      c.extra[s] = stockStep(c.extra[s], base, throughPipe(c.pipes[s], invest[s], st[name].delay), st[name]);
+      const sp = stockParams[s];
+      c.extra[s] = stockStep(c.extra[s], stockBase(c.attr, s), throughPipe(c.pipes[s], invest[s], sp.delay), sp);
     }
     // Leadership: each domain's investment also builds its related domains (spillover, not spent twice).
     const eff = leadershipPipe(c, leadership, st.leadership.delay);

@@ -13,7 +13,7 @@ import { STOCKS } from './stocks.ts';
 import { buildCityTable, effective, leaveShare, offerTerms, refreshCounts, TERM_NAMES, type CityTable, type Evaluation, type UtilityTerms } from './scoring.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
 import type { VoteRound } from './vote.ts';
-import { applyHistory, arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { applyHistory, arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, spendSum, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'dissolution' | 'review' | 'relocation' | 'unit' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -259,7 +259,10 @@ class Run {
   private readonly eventsByYear = new Map<number, Scenario['events']>();
   /** Anchoring by age, 1 - exp(-age/scale), tabulated by whole years of age. */
   private readonly anchorTable: number[] = [];
+  private readonly newnessTable: number[] = [];
   readonly ageAnchor = (age: number): number => this.anchorTable[age] ?? (this.anchorTable[age] = 1 - Math.exp(-age / this.p.anchor.ageScale));
+  /** exp(-age / mortalityAgeScale), the liability of newness at an age, computed once per age */
+  private newness(age: number): number { return this.newnessTable[age] ?? (this.newnessTable[age] = Math.exp(-age / this.p.ecology.mortalityAgeScale)); }
   // Yearly tables, rebuilt in place (their arrays are reused from year to year).
   private readonly reviewers = newReviewers();
   private readonly shortlists: Shortlists;
@@ -585,8 +588,7 @@ class Run {
     const { w, p, rec, table, cityRecords, orgRecords } = this;
     if (cityRecords) recount(w);
     for (const c of w.cities) {
-      let spendTotal = 0;
-      for (const v of Object.values(c.spend)) spendTotal += v;
+      const spendTotal = spendSum(c.spend);
       this.perCity[c.idx].spend += spendTotal;
       if (!cityRecords || !cityRecords[c.idx]) continue;
       let staff = 0; for (let k = 0; k < w.domains.length; k++) staff += c.staffByDomain[k];
@@ -611,7 +613,7 @@ class Run {
         office: T.officeCity[k] >= 0 ? this.cid(T.officeCity[k]) : '' });
       staffYears[seat] += T.staff[k];
       // Death at the end of the year (liability of newness and of smallness): the organization leaves the world.
-      const mu = (e.mortalityYoung * Math.exp(-(year - T.founded[k]) / e.mortalityAgeScale) + e.mortalityOld) * Math.pow(ref / Math.max(1, T.staff[k]), e.mortalitySizeElasticity);
+      const mu = (e.mortalityYoung * this.newness(age) + e.mortalityOld) * Math.pow(ref / Math.max(1, T.staff[k]), e.mortalitySizeElasticity);
       if (mu > 0 && T.interimUntil[k] <= year && T.deathDraw[k] < 1 - Math.exp(-mu)) {
         const o = w.orgs[k];
         T.active[k] = 0;

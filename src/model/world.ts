@@ -311,6 +311,14 @@ export function emptySpend(): CityState['spend'] {
     workforce: 0, openness: 0, leadership: 0, commitments: 0, oneOff: 0 };
 }
 
+/** A year's total spending: `spend`'s fields added in their order (the order of `emptySpend`, which fixes it). */
+export function spendSum(s: CityState['spend']): number {
+  let t = 0;
+  t += s.freeOffices; t += s.taxExemption; t += s.subsidy; t += s.grants; t += s.security; t += s.schools; t += s.connectivity;
+  t += s.conference; t += s.legal; t += s.livability; t += s.workforce; t += s.openness; t += s.leadership; t += s.commitments; t += s.oneOff;
+  return t;
+}
+
 /** Background organizations per domain: the city's background count spread evenly over its focus domains. */
 export function spreadBackground(into: Float64Array, def: CityDef, hostedIos: number, domains: readonly string[]): void {
   into.fill(0);
