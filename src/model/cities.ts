@@ -6,7 +6,7 @@ import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
 import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import { effective, leadershipOf, offerTerms, safetyOf, type Evaluation } from './scoring.ts';
-import { GROUPS, relatedIndex, STOCK_LEVER, STOCKS, stockStep, throughPipe, type Group } from './stocks.ts';
+import { GROUPS, investResponse, relatedIndex, STOCKS, stockBase, stockStep, throughPipe, type Group } from './stocks.ts';
 import { resolveLevers } from './levers.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
@@ -71,27 +71,19 @@ function dormant(c: CityState, year: number): boolean {
   return true;
 }
 
-// Named-field helpers for the stocks (in STOCKS order): the yearly loop over cities reads and writes these records
+// Named-field helpers for the stocks (in STOCKS order; stockBase is in stocks.ts): the yearly loop over cities reads and writes these records
 // field by field, not by a computed key (a keyed access on many names is an order of magnitude slower).
-
-/** The baseline attribute stock s builds on (security on safety). */
-export function stockBase(a: CityState['attr'], s: number): number {
-  switch (s) {
-    case 0: return a.safety;
-    case 1: return a.schools;
-    case 2: return a.connectivity;
-    case 3: return a.conference;
-    case 4: return a.legal;
-    case 5: return a.livability;
-    case 6: return a.workforce;
-    default: return a.openness;
-  }
-}
 
 /** Each stock's share of a strategy's free budget. */
 export function investFromAllocation(a: Allocation, free: number, invest: Float64Array): void {
   invest[0] = a.security * free; invest[1] = a.schools * free; invest[2] = a.connectivity * free; invest[3] = a.conference * free;
   invest[4] = a.legal * free; invest[5] = a.livability * free; invest[6] = a.workforce * free; invest[7] = a.openness * free;
+}
+
+/** A fixed-strategy city's yearly investment in each stock (its `<stock>Musd` levers; 0 when not set). */
+export function investFromLevers(l: Levers, invest: Float64Array): void {
+  invest[0] = l.securityMusd ?? 0; invest[1] = l.schoolsMusd ?? 0; invest[2] = l.connectivityMusd ?? 0; invest[3] = l.conferenceMusd ?? 0;
+  invest[4] = l.legalMusd ?? 0; invest[5] = l.livabilityMusd ?? 0; invest[6] = l.workforceMusd ?? 0; invest[7] = l.opennessMusd ?? 0;
 }
 
 /** This year's investment per stock into the year's spending, and added to the adaptive rule's window. */
@@ -156,7 +148,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       const l = resolveLevers(leversForYear(c, w.year), B);
       if (l.targets) { c.targets.fill(0); for (const d of l.targets) { const k = w.domainIndex.get(d); if (k !== undefined) c.targets[k] = 1; } }
       levels = makeTerms(l.freeOffices ?? 0, l.operatingSubsidyMusd ?? 0, l.taxExemption ?? 0, l.relocationGrantMusdPerStaff ?? 0);
-      for (let s = 0; s < STOCKS.length; s++) invest[s] = l[STOCK_LEVER[STOCKS[s]]] ?? 0;
+      investFromLevers(l, invest);
       for (const [d, v] of Object.entries(l.leadershipMusd ?? {})) { const k = w.domainIndex.get(d); if (k !== undefined) leadership[k] += v; }
     } else {
       if (!c.allocation) c.allocation = defaultAllocation(c, p);
@@ -230,14 +222,21 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     const st = p.stocks;
     for (let s = 0; s < STOCKS.length; s++) {
       const sp = stockParams[s];
-      c.extra[s] = stockStep(c.extra[s], stockBase(c.attr, s), throughPipe(c.pipes[s], invest[s], sp.delay), sp);
+      c.extra[s] = stockStep(c.extra[s], stockBase(c.attr, s), throughPipe(c.pipes[s], c.pipeHead, s, invest[s]), sp);
     }
     // Leadership: each domain's investment also builds its related domains (spillover, not spent twice).
     const eff = leadershipPipe(c, leadership, st.leadership.delay);
     const related = (w.related ??= relatedIndex(w.domains));
     const spill = c.leadershipSpill;
-    for (let k = 0; k < nd; k++) { let x = eff[k]; for (const j of related[k]) x += st.leadership.spillover * eff[j]; spill[k] = x; }
-    for (let k = 0; k < nd; k++) c.leadershipExtra[k] = stockStep(c.leadershipExtra[k], c.leadershipBase[k], spill[k], st.leadership);
+    const lead = st.leadership, spillover = lead.spillover, extra = c.leadershipExtra, base = c.leadershipBase;
+    for (let k = 0; k < nd; k++) { let x = eff[k]; const rk = related[k]; for (let q = 0; q < rk.length; q++) x += spillover * eff[rk[q]]; spill[k] = x; }
+    // domains often receive the same investment (a strategy spreads leadership evenly): its response is computed once
+    let lastInvest = NaN, lastResponse = 0;
+    for (let k = 0; k < nd; k++) {
+      const x = spill[k];
+      if (x > 0 && x !== lastInvest) { lastInvest = x; lastResponse = investResponse(x, lead); }
+      extra[k] = stockStep(extra[k], base[k], x, lead, lastResponse);
+    }
 
     // 5. Adaptive rule: move budget from the lever group that made arrivals least likely per dollar to the best.
     if (c.def.strategy === 'adaptive' && c.allocation && w.year > w.start && ((w.year - w.start) % p.strategy.adaptEvery) === 0) adapt(c, p, notes);

@@ -9,10 +9,13 @@ import { STOCKS } from './stocks.ts';
 
 type Flat = Record<string, number | undefined>;
 
+/** `<stock>Share`, per stock (named once: resolveLevers runs for every fixed-strategy city every year) */
+const SHARE_KEYS = STOCKS.map((s) => `${s}Share`);
+
 /** The levers with every share of the budget replaced by its amount in USD m (the same object when none is set). */
 export function resolveLevers(l: Levers, budgetMusd: number): Levers {
   const f = l as unknown as Flat;
-  if (l.leadershipShare === undefined && !STOCKS.some((s) => f[`${s}Share`] !== undefined)) return l;
+  if (l.leadershipShare === undefined && !SHARE_KEYS.some((k) => f[k] !== undefined)) return l;
   const out: Flat = { ...f };
   for (const s of STOCKS) {
     const share = f[`${s}Share`];

@@ -12,7 +12,7 @@
  * size and are computed per organization, always by the same functions, so that every path gives the same bits.
  */
 import type { Params } from './params.ts';
-import { STOCK_ATTRIBUTE, STOCKS } from './stocks.ts';
+import { stockBase, STOCKS } from './stocks.ts';
 import { NO_TERMS, makeTerms, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import type { Weights } from '../scenario/schema.ts';
 
@@ -50,7 +50,7 @@ export function safetyOf(c: CityState): number {
 
 /** Effective value of the attribute a stock builds on: this year's baseline plus the stock (clamped to [0, 1]). */
 export function effective(c: CityState, s: number): number {
-  return s === S_SECURITY ? safetyOf(c) : clamp01(c.attr[STOCK_ATTRIBUTE[STOCKS[s]]] + c.extra[s]);
+  return s === S_SECURITY ? safetyOf(c) : clamp01(stockBase(c.attr, s) + c.extra[s]);
 }
 const [S_SECURITY, S_SCHOOLS, S_CONNECTIVITY, S_CONFERENCE, S_LEGAL, S_LIVABILITY, S_WORKFORCE, S_OPENNESS] = STOCKS.map((_, i) => i);
 

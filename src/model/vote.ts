@@ -83,6 +83,18 @@ export const WORLD_MEMBERSHIP: Readonly<Record<string, number>> = { africa: 54, 
  */
 export function memberRegions(def: ContestDef, n: number, orgRegion = 'global'): string[] {
   if (n <= 0) return [];
+  // a pure function of the contest's memberRegions, n and the region: computed once per contest definition (a sweep
+  // replays the same definitions thousands of times); callers only read the list
+  const key = `${n}|${orgRegion}`;
+  let byKey = regionsCache.get(def);
+  if (!byKey) regionsCache.set(def, (byKey = new Map()));
+  let out = byKey.get(key);
+  if (!out) byKey.set(key, (out = computeMemberRegions(def, n, orgRegion)));
+  return out;
+}
+const regionsCache = new WeakMap<ContestDef, Map<string, string[]>>();
+
+function computeMemberRegions(def: ContestDef, n: number, orgRegion: string): string[] {
   let weights: [string, number][];
   if (def.memberRegions) weights = Object.entries(def.memberRegions).filter(([, v]) => (v ?? 0) > 0) as [string, number][];
   else if (orgRegion !== 'global') weights = [[orgRegion, 1]];
@@ -113,13 +125,15 @@ export function drawMembers(def: ContestDef, base: Weights, year: number, list: 
     const key = bloc ? `bloc:${bloc}` : m.id;
     let wts = cache.get(key);
     if (!wts) {
-      const r = streams.stream('member', `${def.id}:${key}`, year);
-      const raw = [base.security, base.resources, base.operations, base.values].map((x) => Math.max(1e-3, x + p.contest.memberWeightSpread * normal(r)));
-      const s = raw.reduce((a, b) => a + b, 0);
-      wts = raw.map((x) => x / s);
+      // each driver's weight drawn around the organization's (in driver order), then normalized
+      const r = streams.stream('member', `${def.id}:${key}`, year), spread = p.contest.memberWeightSpread;
+      const a = Math.max(1e-3, base.security + spread * normal(r)), b = Math.max(1e-3, base.resources + spread * normal(r));
+      const c = Math.max(1e-3, base.operations + spread * normal(r)), d = Math.max(1e-3, base.values + spread * normal(r));
+      const s = a + b + c + d;
+      wts = [a / s, b / s, c / s, d / s];
       cache.set(key, wts);
     }
-    return { ...m, bloc, weights: wts };
+    return { id: m.id, country: m.country, region: m.region, bloc, weights: wts };
   });
 }
 

@@ -45,8 +45,12 @@ export interface CityState {
   /** Issue-leadership base and built stock, per domain index. */
   leadershipBase: Float64Array;
   leadershipExtra: Float64Array;
-  /** Investments waiting for their delay, per stock (index 0 takes effect next), and the leadership ring buffer. */
-  pipes: number[][];
+  /**
+   * Investments waiting for their delay: per stock a ring of `delay` years (`pipeHead[s]`: the slot that takes effect
+   * next), and the leadership ring buffer.
+   */
+  pipes: Float64Array[];
+  pipeHead: Int32Array;
   pipeLeadership: Float64Array[];
   allocation: Allocation | null;
   commitments: Commitment[];
@@ -289,7 +293,7 @@ export function makeCity(def: CityDef, idx: number, domains: string[], p: Params
     shock: 0, extra: new Float64Array(STOCKS.length),
     leadershipBase: base, leadershipExtra: new Float64Array(nd),
     investPlan: new Float64Array(STOCKS.length), leadershipPlan: new Float64Array(nd), leadershipSpill: new Float64Array(nd), leadershipDomains: null,
-    pipes: STOCKS.map(() => []), pipeLeadership: [],
+    pipes: STOCKS.map((name) => new Float64Array(Math.max(0, p.stocks[name].delay))), pipeHead: new Int32Array(STOCKS.length), pipeLeadership: [],
     allocation: null,
     commitments: [],
     levels: makeTerms(0, 0, 0, 0),

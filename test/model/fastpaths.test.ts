@@ -9,11 +9,11 @@ import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
-import { citiesAct, hostedLists, investFromAllocation, recordInvestment, stockBase } from '../../src/model/cities.ts';
+import { citiesAct, hostedLists, investFromAllocation, recordInvestment } from '../../src/model/cities.ts';
 import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
 import { bestMove, listBound, listPosition, listUtilityThere, referenceUtility, Shortlists } from '../../src/model/choice.ts';
 import { emptySpend, spendSum, stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
-import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation } from '../../src/model/stocks.ts';
+import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation, stockBase, throughPipe } from '../../src/model/stocks.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
 import { runScenario } from '../../src/index.ts';
@@ -238,6 +238,18 @@ describe('named-field helpers of the cities\' year', () => {
       STOCKS.forEach((name, s) => { expect(Object.is(sp[name], invest[s])).toBe(true); expect(Object.is(win[name], before[name] + invest[s])).toBe(true); });
       expect(win.cash).toBe(0);
       expect(win.leadership).toBe(0);
+    }), { numRuns: 200 });
+  });
+
+  it('throughPipe delays each investment by the ring\'s length in years, as a first-in first-out queue does', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 6 }), fc.array(fc.double({ min: 0, max: 50, noNaN: true }), { maxLength: 40 }), (delay, xs) => {
+      const ring = new Float64Array(delay), heads = new Int32Array(3), queue: number[] = [];
+      for (const x of xs) {
+        queue.push(x);
+        const expected = delay === 0 ? queue.shift()! : queue.length > delay ? queue.shift()! : 0;
+        expect(Object.is(throughPipe(ring, heads, 2, x), expected)).toBe(true);
+      }
+      expect(heads[0]).toBe(0);
     }), { numRuns: 200 });
   });
 
