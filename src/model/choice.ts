@@ -320,30 +320,60 @@ export function moveUtility(w: World, t: CityTable, o: OrgState, ci: number, wt:
 // The review decision
 // ---------------------------------------------------------------------------------------------------------------
 
-export interface ReviewDecision {
-  kind: 'stay' | 'unit' | 'move';
-  /** destination city of a unit or a move; the seat for stay */
-  city: number;
-  /** probability of the chosen alternative */
-  probability: number;
-  probabilities: ChoiceProbabilities;
-  /** the seat's evaluation (with its stay bonus) */
-  seat: Evaluation;
-  /** the considered cities (ascending index) and their move utilities */
-  ids: number[];
-  utilities: Float64Array;
-  /** the chosen city's evaluation (the seat's for stay, the best city's for a unit) and the best other alternative */
-  chosen: Evaluation;
-  runnerUp: Evaluation | null;
-  /** index in `ids` of the best considered city (-1: none), and the unit alternative's utility (NaN: not available) */
-  best: number;
-  unitUtility: number;
+/**
+ * A decided review. The chosen city's and the runner-up's term-by-term evaluations are computed when first read
+ * (records, the adaptive rule's credit), from the organization and the city table as they were at the decision:
+ * read them before the organization moves or outposts a unit. Their utilities are known at once.
+ */
+export class ReviewDecision {
+  private chosenEval: Evaluation | undefined;
+  private runnerUpEval: Evaluation | null | undefined;
+  constructor(
+    readonly kind: 'stay' | 'unit' | 'move',
+    /** destination city of a unit or a move; the seat for stay */
+    readonly city: number,
+    /** probability of the chosen alternative */
+    readonly probability: number,
+    readonly probabilities: ChoiceProbabilities,
+    /** the seat's evaluation (with its stay bonus) */
+    readonly seat: Evaluation,
+    /** the considered cities (ascending index) and their move utilities */
+    readonly ids: number[],
+    readonly utilities: Float64Array,
+    /** index in `ids` of the best considered city (-1: none), and the unit alternative's utility (NaN: not available) */
+    readonly best: number,
+    readonly unitUtility: number,
+    /** index in `ids` of the chosen city (-1: the seat) and of the best other considered city (-1: none) */
+    private readonly at: number,
+    private readonly other: number,
+    private readonly evalAt: (j: number) => Evaluation,
+  ) {}
+
+  /** The chosen city's evaluation: the seat's for stay, the best city's for a unit. */
+  get chosen(): Evaluation {
+    return (this.chosenEval ??= this.at < 0 ? this.seat : this.evalAt(this.at));
+  }
+
+  /** The best other alternative by utility (the seat, or a considered city); null when there is none. */
+  get runnerUp(): Evaluation | null {
+    if (this.runnerUpEval === undefined) {
+      const r = this.other, us = this.utilities;
+      this.runnerUpEval = this.at < 0 ? (r >= 0 ? this.evalAt(r) : null) : r >= 0 && us[r] > this.seat.utility ? this.evalAt(r) : this.seat;
+    }
+    return this.runnerUpEval;
+  }
+
+  /** `runnerUp`'s utility (-Infinity when there is none), without evaluating it term by term. */
+  get runnerUpUtility(): number {
+    const r = this.other, us = this.utilities;
+    return this.at < 0 ? (r >= 0 ? us[r] : -Infinity) : r >= 0 && us[r] > this.seat.utility ? us[r] : this.seat.utility;
+  }
 }
 
 /**
  * Decide a review with the year's uniforms u1, u2: stay, outpost a unit to the best considered city, or move.
- * `lists` are the year's shortlists. Utilities are computed as numbers; only the chosen city and the runner-up
- * are evaluated term by term (`considered` gives every considered city's evaluation when a record needs them).
+ * `lists` are the year's shortlists. Utilities are computed as numbers; the chosen city and the runner-up are
+ * evaluated term by term when read (`considered` gives every considered city's evaluation when a record needs them).
  */
 export function decideReview(w: World, t: CityTable, lists: Shortlists, o: OrgState, wt: Weights, si: number, u1: number, u2: number): ReviewDecision {
   const p = w.params;
@@ -358,13 +388,11 @@ export function decideReview(w: World, t: CityTable, lists: Shortlists, o: OrgSt
   const pick = sampleChoice(pr, u1, u2);
   const at = pick.kind === 'stay' ? -1 : pick.kind === 'unit' ? best : pick.index;
   const evalAt = (j: number) => evaluate(w, t, o, w.cities[ids[j]], wt, 'move', termsIn(w, o, ids[j]));
-  const chosen = at < 0 ? seat : evalAt(at);
   const probability = pick.kind === 'stay' ? pr.stay : pick.kind === 'unit' ? pr.unit : pr.moves[pick.index];
   // runner-up: the best other alternative by utility (the seat, or a considered city)
   let r = -1;
   for (let j = 0; j < ids.length; j++) if (j !== at && (r < 0 || us[j] > us[r])) r = j;
-  const runnerUp = at < 0 ? (r >= 0 ? evalAt(r) : null) : r >= 0 && us[r] > seat.utility ? evalAt(r) : seat;
-  return { kind: pick.kind, city: chosen.city, probability, probabilities: pr, seat, ids, utilities: us, chosen, runnerUp, best, unitUtility: vUnit };
+  return new ReviewDecision(pick.kind, at < 0 ? o.seat : ids[at], probability, pr, seat, ids, us, best, vUnit, at, r, evalAt);
 }
 
 /** Every considered city's evaluation (as a move) for the organization's review (for decision records). */

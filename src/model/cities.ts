@@ -301,6 +301,7 @@ export function groupContributions(c: CityState, o: OrgState, w: Weights, e: Eva
  * against its best alternative (`rival`, utility): sigma(gap / T) - sigma((gap - contribution) / T).
  */
 export function creditArrival(c: CityState, o: OrgState, w: Weights, e: Evaluation, rival: number, p: Params): void {
+  if (c.def.strategy !== 'adaptive') return; // only the adaptive rule reads the payoff
   const T = p.choice.temperature;
   const sig = (x: number) => 1 / (1 + Math.exp(-x / T));
   const gap = Number.isFinite(rival) ? e.utility - rival : Infinity;

@@ -496,10 +496,11 @@ class Run {
     for (const { o, d, weights } of pending) {
       const from = o.seat;
       if (d.kind === 'unit') {
+        const chosen = this.wanted('unit') ? ev(d.chosen, w) : undefined; // evaluated before the office opens
         o.setOffice(d.city, this.p.move.unitShare);
         this.counters.units++;
         this.emit({ year, type: 'unit', org: o.def.id, city: this.cid(d.city), from: this.cid(from), to: this.cid(d.city),
-          detail: `${(100 * this.p.move.unitShare).toFixed(0)}% of staff outposted after a seat review`, probability: d.probability, weights, chosen: ev(d.chosen, w) });
+          detail: `${(100 * this.p.move.unitShare).toFixed(0)}% of staff outposted after a seat review`, probability: d.probability, weights, chosen });
         continue;
       }
       // A standing offer accepted in a review binds the city like a won contest, within what it can afford.
@@ -510,10 +511,12 @@ class Run {
         if (f < 1 - 1e-12) this.emit({ year, type: 'bid_scaled', org: o.def.id, city: this.cid(d.city), detail: `standing offer scaled to ${(100 * f).toFixed(1)}% to fit the budget`, value: f });
         won = { offer: scaleOffer(standing, f), contest: 'standing_offer' };
       }
-      this.arrive(o, d.city, d.chosen, won, year, d.runnerUp ? d.runnerUp.utility : -Infinity);
+      // the record's evaluations are taken before the organization moves (they describe the decision)
+      const recorded = this.wanted('relocation') ? { chosen: ev(d.chosen, w), runnerUp: d.runnerUp ? ev(d.runnerUp, w) : undefined } : null;
+      this.arrive(o, d.city, () => d.chosen, won, year, d.runnerUpUtility);
       moved.add(o.idx);
       this.counters.relocations++; this.perCity[d.city].arrivals++; this.perCity[from].departures++;
-      if (this.wanted('relocation')) this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(d.city), from: this.cid(from), to: this.cid(d.city), detail: 'after a seat review', probability: d.probability, weights, chosen: ev(d.chosen, w), runnerUp: d.runnerUp ? ev(d.runnerUp, w) : undefined });
+      if (recorded) this.emit({ year, type: 'relocation', org: o.def.id, city: this.cid(d.city), from: this.cid(from), to: this.cid(d.city), detail: 'after a seat review', probability: d.probability, weights, ...recorded });
     }
   }
 
@@ -648,14 +651,16 @@ class Run {
    * An organization takes its seat in city ci (founding, move after a review or a contest). A whole move loses
    * the staff who do not follow (section 7.12); an office in the destination merges into the new seat.
    */
-  private arrive(o: OrgState, ci: number, e: Evaluation, won: Won | null, year: number, rival: number): void {
+  private arrive(o: OrgState, ci: number, e: Evaluation | (() => Evaluation), won: Won | null, year: number, rival: number): void {
     const { w, p } = this;
     const c = w.cities[ci];
     const weights = weightsOf(o, year, p);
+    // the arrival's evaluation as decided, for the adaptive rule's credit (the only reader), before anything changes
+    const credit = c.def.strategy === 'adaptive' ? (typeof e === 'function' ? e() : e) : null;
     let moving = o.staff;
     if (o.seat >= 0) {
       const old = w.cities[o.seat];
-      old.commitments = old.commitments.filter((cm) => cm.org !== o.idx);
+      if (old.commitments.length) old.commitments = old.commitments.filter((cm) => cm.org !== o.idx);
       o.commitment = null;
       const there = o.officeCity === ci ? o.officeShare : 0;
       const leavers = o.staff * (1 - there) * leaveShare(o.localShare, p);
@@ -670,7 +675,7 @@ class Run {
     if (paid < wanted - 1e-12) this.emit({ year, type: 'grant_shortfall', org: o.def.id, city: c.def.id, detail: `grant ${paid.toFixed(3)} of ${wanted.toFixed(3)} USD m paid`, value: paid });
     c.budgetLeft -= paid; c.spend.grants += paid;
     if (won) this.commit(o, ci, won.offer, won.contest, year);
-    creditArrival(c, o, weights, e, rival, p);
+    if (credit) creditArrival(c, o, weights, credit, rival, p);
     o.seat = ci;
     // The reference for later dissatisfaction is the seat utility in the first review year at the new seat.
     o.refUtility = NaN;
