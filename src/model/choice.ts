@@ -125,18 +125,37 @@ export class Shortlists {
   /** the stages' driver weights (read once: every method needs them, and each lookup is a WeakMap's) */
   private wts: Weights[] = [];
   private views: (ListView | undefined)[] = [];
+  /**
+   * One buffer each for the lists, their parts and the seat tables of every (stage, domain), of which each key's
+   * arrays are views (made once): a run of a small world builds lists every year for a few keys, and a typed array
+   * of its own per key and run cost more than the list itself.
+   */
+  private size = -1;
+  private listBuf = new Int32Array(0);
+  private partsBuf = new Float64Array(0);
+  private seatBuf = new Float64Array(0);
   constructor(private readonly w: World) {}
 
   reset(t: CityTable): void {
     this.t = t;
     this.wts = [0, 1, 2].map((si) => stageWeightsAt(si, this.w.params));
-    const n = 3 * t.nDomains;
-    if (this.ready.length !== n) { this.ready = new Uint8Array(n); this.lists = new Array(n); this.maxima = new Float64Array(4 * n); this.seatReady = new Uint8Array(n); this.seats = new Array(n); this.parts = new Array(n); this.views = new Array(n); }
-    else { this.ready.fill(0); this.seatReady.fill(0); }
+    this.layout(3 * t.nDomains);
+    this.ready.fill(0); this.seatReady.fill(0);
     const nc = this.w.cities.length;
     if (this.prefixes.length !== 3 * nc) { this.prefixes = new Float64Array(3 * nc); this.reference = new Float64Array(4 * nc); }
     this.prefixReady.fill(0);
     this.referenceReady = false;
+  }
+
+  /** (Re)allocate the per-key tables for n keys when the number of keys or the list size changed. */
+  private layout(n: number): void {
+    const nc = this.w.cities.length, size = Math.min(nc, this.w.params.choice.considerationSize + 1);
+    if (this.ready.length === n && this.size === size && this.seatBuf.length === n * nc) return;
+    this.size = size;
+    this.ready = new Uint8Array(n); this.seatReady = new Uint8Array(n); this.maxima = new Float64Array(4 * n);
+    this.lists = new Array(n); this.parts = new Array(n); this.seats = new Array(n); this.views = new Array(n);
+    this.listBuf = new Int32Array(n * size); this.partsBuf = new Float64Array(n * 4 * size); this.seatBuf = new Float64Array(n * nc);
+    if (this.scratch.length < size) this.scratch = new Float64Array(size);
   }
 
   /** `basePrefix` of every city for the weights of stage si (offset si x cities in the returned array). */
@@ -182,7 +201,7 @@ export class Shortlists {
     let a = this.seats[key];
     if (this.seatReady[key]) return a!;
     const { w, t } = this;
-    if (!a || a.length !== w.cities.length) a = this.seats[key] = new Float64Array(w.cities.length);
+    if (!a) a = this.seats[key] = this.seatBuf.subarray(key * w.cities.length, (key + 1) * w.cities.length);
     const wt = this.wts[si], pre = this.prefix(si), off = si * a.length;
     for (let c = 0; c < a.length; c++) a[c] = baseFrom(pre[off + c], wt, t, c, k, w.params, true);
     this.seatReady[key] = 1;
@@ -194,10 +213,9 @@ export class Shortlists {
     const key = si * this.t.nDomains + k;
     if (this.ready[key]) return this.lists[key]!;
     const { w, t } = this;
-    const size = Math.min(w.cities.length, w.params.choice.considerationSize + 1);
-    let list = this.lists[key];
-    if (!list || list.length !== size) list = this.lists[key] = new Int32Array(size);
-    if (this.scratch.length < size) this.scratch = new Float64Array(size);
+    this.layout(this.ready.length); // the list size follows choice.considerationSize, even when it changed since reset
+    const size = this.size;
+    const list = (this.lists[key] ??= this.listBuf.subarray(key * size, (key + 1) * size));
     const u = this.scratch;
     // referenceUtility(w, t, c, si, k) of every city, from the year's parts (same terms, same order of additions)
     const nc = w.cities.length, ws = this.wts[si], pre = this.prefix(si), ref = this.referenceParts(), off = si * nc;
@@ -210,8 +228,7 @@ export class Shortlists {
       else if (x > u[size - 1]) { let j = size - 1; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
     }
     const p = w.params, wt = this.wts[si], mx = this.maxima, m = 4 * key;
-    let parts = this.parts[key];
-    if (!parts || parts.length !== 4 * size) parts = this.parts[key] = new Float64Array(4 * size);
+    const parts = (this.parts[key] ??= this.partsBuf.subarray(4 * key * size, 4 * (key + 1) * size));
     mx[m] = -Infinity; mx[m + 1] = 0; mx[m + 2] = 0; mx[m + 3] = 0;
     for (let j = 0; j < n; j++) {
       const c = w.cities[list[j]], g = generalTerms(c, k);
