@@ -257,8 +257,10 @@ export interface ListView { list: Int32Array; parts: Float64Array; wr: number; m
  * position `skip`, if any: an office city, which the caller values with its staff already there), for a
  * stage-weighted organization (its parts in `mu`) with no specific terms in them: `plainMoveUtility` of each, from
  * the list's parts (same arithmetic, so the same numbers); -Infinity when no city is left. `listBound` bounds it.
+ * The result is written to out[0] rather than returned: the screen calls this for most organizations every year,
+ * and a number returned from a call that is not inlined is allocated on the heap.
  */
-export function bestMove(v: ListView, K: number, seat: number, mu: OrgMove, skip = -1): number {
+export function bestMove(v: ListView, K: number, seat: number, mu: OrgMove, skip: number, out: Float64Array): void {
   const list = v.list, parts = v.parts, wr = v.wr;
   let best = -Infinity, taken = 0;
   for (let j = 0; j < list.length && taken < K; j++) {
@@ -269,7 +271,7 @@ export function bestMove(v: ListView, K: number, seat: number, mu: OrgMove, skip
     const u = mu.utility(parts[q], wr, parts[q + 1], parts[q + 2], parts[q + 3]);
     if (u > best) best = u;
   }
-  return best;
+  out[0] = best;
 }
 
 /**
@@ -280,7 +282,7 @@ export function listBound(v: ListView, mu: OrgMove): number {
   return mu.utility(v.maxBase, v.wr, v.maxPerStaff, v.maxSubsidy, v.maxGrant);
 }
 
-/** The list position of city c if it is among the first K cities other than `seat` (those `bestMove` values); else -1. */
+/** The list position of city c if it is among the first K cities other than `seat` (those `bestMove` takes); else -1. */
 export function listPosition(v: ListView, K: number, seat: number, c: number): number {
   let taken = 0;
   for (let j = 0; j < v.list.length && taken < K; j++) {

@@ -44,13 +44,13 @@ export interface Hosted { start: Int32Array; list: Int32Array }
 
 /** Active organizations by seat, in organization order (a counting sort: offsets per city, then indices). */
 export function hostedLists(w: World): Hosted {
-  const T = w.table, n = T.size, nc = w.cities.length;
+  const T = w.table, n = T.size, nc = w.cities.length, active = T.active, seat = T.seat;
   const start = new Int32Array(nc + 1);
-  for (let i = 0; i < n; i++) if (T.active[i] && T.seat[i] >= 0) start[T.seat[i] + 1]++;
+  for (let i = 0; i < n; i++) { const s = seat[i]; if (active[i] && s >= 0) start[s + 1]++; }
   for (let c = 0; c < nc; c++) start[c + 1] += start[c];
   const next = start.slice(0, nc);
   const list = new Int32Array(start[nc]);
-  for (let i = 0; i < n; i++) if (T.active[i] && T.seat[i] >= 0) list[next[T.seat[i]]++] = i;
+  for (let i = 0; i < n; i++) { const s = seat[i]; if (active[i] && s >= 0) list[next[s]++] = i; }
   return { start, list };
 }
 

@@ -78,18 +78,17 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
       const v = (views[sk] ??= lists.view(si, k)), mu = move.set(staff, budget, localShare, p);
       // the list's cities only when its bound shows one of them might beat the seat (else none courts: same term)
       const listed = listBound(v, mu) > us + bonus;
-      if (oc < 0 || oc === seat) { if (listed) best = bestMove(v, K, seat, mu); }
+      if (oc < 0 || oc === seat) { if (listed) { bestMove(v, K, seat, mu, -1, BEST); best = BEST[0]; } }
       else {
         // the office city with the share of staff already there, and the rest of the list as without an office
         const share = T.officeShare[i], j = listPosition(v, K, seat, oc);
-        best = j >= 0 ? listUtilityThere(v, j, mu, share) : plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, share);
-        if (listed) { const u = bestMove(v, K, seat, mu, j); if (u > best) best = u; }
+        if (j >= 0) best = listUtilityThere(v, j, mu, share);
+        else { BEST[0] = plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, share); best = BEST[0]; }
+        if (listed) { bestMove(v, K, seat, mu, j, BEST); if (BEST[0] > best) best = BEST[0]; }
       }
     } else {
-      const o = w.orgs[i];
-      const wt = weightsAt(o, si, p);
-      us = evaluate(w, t, o, w.cities[seat], wt, 'seat', termsIn(w, o, seat), 0).utility;
-      for (const c of consideredCities(o, lists.get(si, k), K)) { const u = moveUtility(w, t, o, c, wt); if (u > best) best = u; }
+      fullScreen(w, t, lists, i, si, K, BEST);
+      us = BEST[0]; best = BEST[1];
     }
     const courting = best === -Infinity ? 0 : Math.max(0, best - (us + bonus));
     if (Number.isNaN(refU[i])) refU[i] = us;
@@ -106,7 +105,24 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   }
 }
 
-/** the organization-side parts of a move utility, one organization at a time */
+/**
+ * An organization with its own weights, specific terms or withdrawn privileges: its seat's utility without the stay
+ * bonus (out[0]) and its best considered alternative (out[1], -Infinity when none), each evaluated in full.
+ */
+function fullScreen(w: World, t: CityTable, lists: Shortlists, i: number, si: number, K: number, out: Float64Array): void {
+  const o = w.orgs[i], seat = o.seat, wt = weightsAt(o, si, w.params);
+  out[0] = evaluate(w, t, o, w.cities[seat], wt, 'seat', termsIn(w, o, seat), 0).utility;
+  let best = -Infinity;
+  for (const c of consideredCities(o, lists.get(si, o.domain), K)) { const u = moveUtility(w, t, o, c, wt); if (u > best) best = u; }
+  out[1] = best;
+}
+
+/**
+ * The organization-side parts of a move utility, one organization at a time, and the numbers the screen's helpers
+ * hand back (written here, not returned: a number returned from a call that is not inlined is allocated on the heap,
+ * once per organization and year).
+ */
 const move = new OrgMove();
+const BEST = new Float64Array(2);
 /** one organization's draws of the year: review, two choice uniforms, veto, death */
 const BLOCK = new Float64Array(5);
