@@ -258,11 +258,22 @@ class Run {
   private readonly contestsByYear = new Map<number, ContestDef[]>();
   private readonly eventsByYear = new Map<number, Scenario['events']>();
   /** Anchoring by age, 1 - exp(-age/scale), tabulated by whole years of age. */
-  private readonly anchorTable: number[] = [];
-  private readonly newnessTable: number[] = [];
-  readonly ageAnchor = (age: number): number => this.anchorTable[age] ?? (this.anchorTable[age] = 1 - Math.exp(-age / this.p.anchor.ageScale));
-  /** exp(-age / mortalityAgeScale), the liability of newness at an age, computed once per age */
-  private newness(age: number): number { return this.newnessTable[age] ?? (this.newnessTable[age] = Math.exp(-age / this.p.ecology.mortalityAgeScale)); }
+  /**
+   * By age (years since founding, 0 to the oldest organization's): the age anchoring 1 - exp(-age / anchor.ageScale)
+   * and the liability of newness exp(-age / ecology.mortalityAgeScale), computed once per age (`agesUpTo`).
+   */
+  private anchorByAge = new Float64Array(0);
+  private newnessByAge = new Float64Array(0);
+  private agesUpTo(maxAge: number): void {
+    const n = this.anchorByAge.length;
+    if (maxAge < n) return;
+    const size = Math.max(maxAge + 1, 2 * n), a = new Float64Array(size), b = new Float64Array(size);
+    a.set(this.anchorByAge); b.set(this.newnessByAge);
+    for (let age = n; age < size; age++) { a[age] = 1 - Math.exp(-age / this.p.anchor.ageScale); b[age] = Math.exp(-age / this.p.ecology.mortalityAgeScale); }
+    this.anchorByAge = a; this.newnessByAge = b;
+  }
+  /** the earliest founding year of any organization in the table (foundings during the run are later) */
+  private readonly firstFounded: number;
   // Yearly tables, rebuilt in place (their arrays are reused from year to year).
   private readonly reviewers = newReviewers();
   private readonly shortlists: Shortlists;
@@ -294,6 +305,9 @@ class Run {
     this.staffYears = new Float64Array(w.cities.length);
     // Organizations founded before the start exist from the start.
     for (let i = 0; i < w.table.size; i++) if (w.table.founded[i] <= sc.start && w.table.seat[i] >= 0) w.table.active[i] = 1;
+    let first = sc.start;
+    for (let i = 0; i < w.table.size; i++) if (w.table.founded[i] < first) first = w.table.founded[i];
+    this.firstFounded = first;
     for (const c of [...sc.contests].sort((a, b) => a.year - b.year || (a.id < b.id ? -1 : 1))) {
       if (!this.contestsByYear.has(c.year)) this.contestsByYear.set(c.year, []);
       this.contestsByYear.get(c.year)!.push(c);
@@ -446,7 +460,8 @@ class Run {
     shortlists.reset(table);
     const nOrgs = w.table.size;
     const trace = (this.trace = this.orgRecords ? { seatUtility: new Float64Array(nOrgs).fill(NaN), hazard: new Float64Array(nOrgs), reviewed: new Uint8Array(nOrgs) } : null);
-    hazardPass(w, table, shortlists, year, inContest, this.streams, this.ageAnchor, reviewers, trace);
+    this.agesUpTo(year - this.firstFounded);
+    hazardPass(w, table, shortlists, year, inContest, this.streams, this.anchorByAge, reviewers, trace);
     for (let r = 0; r < reviewers.n; r++) {
       const o = w.orgs[reviewers.org[r]];
       const si = reviewers.stage[r];
@@ -606,6 +621,8 @@ class Run {
     const T = w.table, trace = this.trace, nOrgs = trace ? trace.hazard.length : 0, staffYears = this.staffYears;
     const growth = [1 + p.growth.founding, 1 + p.growth.growth, 1 + p.growth.mature];
     const e = p.ecology, ref = p.levers.refStaff;
+    this.agesUpTo(year - this.firstFounded);
+    const newness = this.newnessByAge;
     for (let k = 0; k < T.size; k++) {
       if (!T.active[k]) continue;
       const age = year - T.founded[k];
@@ -616,7 +633,7 @@ class Run {
         office: T.officeCity[k] >= 0 ? this.cid(T.officeCity[k]) : '' });
       staffYears[seat] += T.staff[k];
       // Death at the end of the year (liability of newness and of smallness): the organization leaves the world.
-      const mu = (e.mortalityYoung * this.newness(age) + e.mortalityOld) * Math.pow(ref / Math.max(1, T.staff[k]), e.mortalitySizeElasticity);
+      const mu = (e.mortalityYoung * newness[age] + e.mortalityOld) * Math.pow(ref / Math.max(1, T.staff[k]), e.mortalitySizeElasticity);
       if (mu > 0 && T.interimUntil[k] <= year && T.deathDraw[k] < 1 - Math.exp(-mu)) {
         const o = w.orgs[k];
         T.active[k] = 0;

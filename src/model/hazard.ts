@@ -31,11 +31,12 @@ export const newReviewers = (): Reviewers => ({ n: 0, org: [], stage: [], seatUt
 export interface HazardTrace { seatUtility: Float64Array; hazard: Float64Array; reviewed: Uint8Array }
 
 /**
- * `lists` are the year's shortlists; `anchorOfAge` the age anchoring 1 - exp(-age/scale). Organizations in
+ * `lists` are the year's shortlists; `anchorByAge[age]` the age anchoring 1 - exp(-age/scale), for every age of an
+ * active organization. Organizations in
  * `inContest` or in an interim seat draw but do not review. Fills `out` (reset first).
  */
 export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: number, inContest: Set<number>,
-  streams: Streams, anchorOfAge: (age: number) => number, out: Reviewers, trace: HazardTrace | null): void {
+  streams: Streams, anchorByAge: Float64Array, out: Reviewers, trace: HazardTrace | null): void {
   const p = w.params, T = w.table;
   // the table's arrays, read once: no organization is added during the pass
   const seats = T.seat, act = T.active, founded = T.founded, staffs = T.staff, budgets = T.budgetMusd, locals = T.localShare;
@@ -93,7 +94,7 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
     const courting = best === -Infinity ? 0 : Math.max(0, best - (us + bonus));
     if (Number.isNaN(refU[i])) refU[i] = us;
     const dissatisfaction = Math.max(0, refU[i] - us - rv.tolerance);
-    const anchor = Math.min(anchorMax, ageWeight * anchorOfAge(age) + localWeight * localShare);
+    const anchor = Math.min(anchorMax, ageWeight * anchorByAge[age] + localWeight * localShare);
     const lambda = (rv.baseHazard + rv.dissatisfactionHazard * dissatisfaction + rv.stressHazard * stress[i]
       + rv.courtingHazard * courting) * (1 - anchor) + rv.triggerHazard * trigger[i];
     const hazard = 1 - Math.exp(-lambda);

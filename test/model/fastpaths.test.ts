@@ -85,7 +85,8 @@ function pass(w: World, seed: number) {
   const scale = w.params.anchor.ageScale;
   const lists = new Shortlists(w);
   lists.reset(t);
-  hazardPass(w, t, lists, w.year, new Set(), new Streams(seed), (a) => 1 - Math.exp(-a / scale), out, trace);
+  const anchors = Float64Array.from({ length: 400 }, (_, a) => 1 - Math.exp(-a / scale));
+  hazardPass(w, t, lists, w.year, new Set(), new Streams(seed), anchors, out, trace);
   return { trace, out };
 }
 
