@@ -98,8 +98,6 @@ export function referenceUtility(w: World, t: CityTable, ci: number, si: number,
 export class Shortlists {
   private lists: (Int32Array | undefined)[] = [];
   private ready: Uint8Array = new Uint8Array(0);
-  /** per (stage, domain): the largest base utility, yearly money per staff member, subsidy and grant over the list */
-  private maxima = new Float64Array(0);
   /** per (stage, domain): every city's base utility as a seat (its own headquarters not pulling), built on demand */
   private seats: (Float64Array | undefined)[] = [];
   private seatReady: Uint8Array = new Uint8Array(0);
@@ -152,7 +150,7 @@ export class Shortlists {
     const nc = this.w.cities.length, size = Math.min(nc, this.w.params.choice.considerationSize + 1);
     if (this.ready.length === n && this.size === size && this.seatBuf.length === n * nc) return;
     this.size = size;
-    this.ready = new Uint8Array(n); this.seatReady = new Uint8Array(n); this.maxima = new Float64Array(4 * n);
+    this.ready = new Uint8Array(n); this.seatReady = new Uint8Array(n);
     this.lists = new Array(n); this.parts = new Array(n); this.seats = new Array(n); this.views = new Array(n);
     this.listBuf = new Int32Array(n * size); this.partsBuf = new Float64Array(n * 4 * size); this.seatBuf = new Float64Array(n * nc);
     if (this.scratch.length < size) this.scratch = new Float64Array(size);
@@ -188,10 +186,19 @@ export class Shortlists {
   /** The (si, k) shortlist with its parts, as the yearly screen reads it (`bestMove`); the object is reused every year. */
   view(si: number, k: number): ListView {
     const list = this.get(si, k);
-    const key = si * this.t.nDomains + k, m = 4 * key, x = this.maxima;
-    const v = (this.views[key] ??= { list, parts: this.parts[key]!, wr: 0, maxBase: 0, maxPerStaff: 0, maxSubsidy: 0, maxGrant: 0 });
-    v.list = list; v.parts = this.parts[key]!; v.wr = this.wts[si].resources;
-    v.maxBase = x[m]; v.maxPerStaff = x[m + 1]; v.maxSubsidy = x[m + 2]; v.maxGrant = x[m + 3];
+    const key = si * this.t.nDomains + k, parts = this.parts[key]!;
+    const v = (this.views[key] ??= { list, parts, wr: 0, top: new Float64Array(12) });
+    v.list = list; v.parts = parts; v.wr = this.wts[si].resources;
+    // per part: the largest over the list, the second largest, and the position of the largest
+    const top = v.top;
+    for (let q = 0; q < 4; q++) {
+      let first = q === 0 ? -Infinity : 0, second = first, at = -1;
+      for (let j = 0; j < list.length; j++) {
+        const x = parts[4 * j + q];
+        if (x > first) { second = first; first = x; at = j; } else if (x > second) second = x;
+      }
+      top[3 * q] = first; top[3 * q + 1] = second; top[3 * q + 2] = at;
+    }
     return v;
   }
 
@@ -227,17 +234,12 @@ export class Shortlists {
       if (n < size) { let j = n++; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
       else if (x > u[size - 1]) { let j = size - 1; while (j > 0 && x > u[j - 1]) { u[j] = u[j - 1]; list[j] = list[j - 1]; j--; } u[j] = x; list[j] = c; }
     }
-    const p = w.params, wt = this.wts[si], mx = this.maxima, m = 4 * key;
+    const p = w.params, wt = this.wts[si];
     const parts = (this.parts[key] ??= this.partsBuf.subarray(4 * key * size, 4 * (key + 1) * size));
-    mx[m] = -Infinity; mx[m + 1] = 0; mx[m + 2] = 0; mx[m + 3] = 0;
     for (let j = 0; j < n; j++) {
       const c = w.cities[list[j]], g = generalTerms(c, k);
       const b = baseUtility(wt, t, c.idx, k, p, false), ps = perStaffMoney(g.freeOffices, g.taxExemption, c, p);
       parts[4 * j] = b; parts[4 * j + 1] = ps; parts[4 * j + 2] = g.subsidyMusd; parts[4 * j + 3] = g.grantMusdPerStaff;
-      mx[m] = Math.max(mx[m], b);
-      mx[m + 1] = Math.max(mx[m + 1], ps);
-      mx[m + 2] = Math.max(mx[m + 2], g.subsidyMusd);
-      mx[m + 3] = Math.max(mx[m + 3], g.grantMusdPerStaff);
     }
     this.ready[key] = 1;
     return list;
@@ -247,10 +249,10 @@ export class Shortlists {
 /**
  * A shortlist as the yearly screen reads it: its cities (best first), per city the parts of a stage-weighted
  * organization's move utility that do not depend on the organization (base utility, yearly money per staff member
- * and per organization of its general terms, grant), the largest of each part over the list, and the stage's
- * resources weight.
+ * and per organization of its general terms, grant), the stage's resources weight, and per part its largest and
+ * second largest value over the list and the position of the largest (`top`, three numbers per part).
  */
-export interface ListView { list: Int32Array; parts: Float64Array; wr: number; maxBase: number; maxPerStaff: number; maxSubsidy: number; maxGrant: number }
+export interface ListView { list: Int32Array; parts: Float64Array; wr: number; top: Float64Array }
 
 /**
  * The best move utility over the first K cities of a shortlist other than `seat` (and other than the one at list
@@ -275,11 +277,20 @@ export function bestMove(v: ListView, K: number, seat: number, mu: OrgMove, skip
 }
 
 /**
- * An upper bound on `bestMove`: each part at its largest over the list (the utility increases in each). When the seat
- * with its stay bonus reaches it, no city of the list courts the organization and the exact maximum is not needed.
+ * An upper bound on `bestMove`: each part at its largest over the list's cities other than the seat (at list position
+ * `seatAt`, -1 when the seat is not on the list); the utility increases in each part. When the seat with its stay
+ * bonus reaches it, no city of the list courts the organization and the exact maximum is not needed.
  */
-export function listBound(v: ListView, mu: OrgMove): number {
-  return mu.utility(v.maxBase, v.wr, v.maxPerStaff, v.maxSubsidy, v.maxGrant);
+export function listBound(v: ListView, mu: OrgMove, seatAt: number): number {
+  const x = v.top;
+  return mu.utility(seatAt === x[2] ? x[1] : x[0], v.wr, seatAt === x[5] ? x[4] : x[3], seatAt === x[8] ? x[7] : x[6], seatAt === x[11] ? x[10] : x[9]);
+}
+
+/** The position of city c on the list (any of its cities), -1 when it is not on it. */
+export function positionOf(v: ListView, c: number): number {
+  const list = v.list;
+  for (let j = 0; j < list.length; j++) if (list[j] === c) return j;
+  return -1;
 }
 
 /** The list position of city c if it is among the first K cities other than `seat` (those `bestMove` takes); else -1. */

@@ -6,7 +6,7 @@
  * utility as the review choice (choice.ts): the best considered city against the seat with its stay bonus.
  * Pure: no I/O.
  */
-import { bestMove, consideredCities, listBound, listPosition, listUtilityThere, moveUtility, type ListView, type Shortlists } from './choice.ts';
+import { bestMove, consideredCities, listBound, listPosition, positionOf, listUtilityThere, moveUtility, type ListView, type Shortlists } from './choice.ts';
 import { drawRow, seedRow, type Streams } from './rng.ts';
 import { evaluate, OrgMove, plainMoveUtility, plainSeatUtility, type CityTable } from './scoring.ts';
 import { stageIndex, stageWeightsAt, weightsAt, type World } from './world.ts';
@@ -78,7 +78,7 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
       us = plainSeatUtility(t, seat, wt, k, staff, budget, p, (seatBases[sk] ??= lists.seatBase(si, k))[seat]);
       const v = (views[sk] ??= lists.view(si, k)), mu = move.set(staff, budget, localShare, p);
       // the list's cities only when its bound shows one of them might beat the seat (else none courts: same term)
-      const listed = listBound(v, mu) > us + bonus;
+      const listed = listBound(v, mu, positionOf(v, seat)) > us + bonus;
       if (oc < 0 || oc === seat) { if (listed) { bestMove(v, K, seat, mu, -1, BEST); best = BEST[0]; } }
       else {
         // the office city with the share of staff already there, and the rest of the list as without an office

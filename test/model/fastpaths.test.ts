@@ -11,7 +11,7 @@ import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
 import { citiesAct, hostedLists, investFromAllocation, recordInvestment } from '../../src/model/cities.ts';
 import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
-import { bestMove, listBound, listPosition, listUtilityThere, referenceUtility, Shortlists } from '../../src/model/choice.ts';
+import { bestMove, listBound, listPosition, listUtilityThere, positionOf, referenceUtility, Shortlists } from '../../src/model/choice.ts';
 import { emptySpend, spendSum, stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
 import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation, stockBase, throughPipe } from '../../src/model/stocks.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
@@ -177,11 +177,11 @@ describe('shortlists and the allocation-free utilities', () => {
         const si = stageIndex(w.year - o.founded, p), wt = weightsAt(o, si, p);
         const seat = evaluate(w, t, o, w.cities[o.seat], wt, 'seat', null, 0).utility;
         expect(Object.is(plainSeatUtility(t, o.seat, wt, o.domain, o.staff, o.budgetMusd, p), seat)).toBe(true);
-        const bound = listBound(lists.view(si, o.domain), new OrgMove().set(o.staff, o.budgetMusd, o.localShare, p));
+        const view = lists.view(si, o.domain), bound = listBound(view, new OrgMove().set(o.staff, o.budgetMusd, o.localShare, p), positionOf(view, o.seat));
         for (const c of lists.get(si, o.domain)) {
           const u = plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p);
           expect(Object.is(u, evaluate(w, t, o, w.cities[c], wt, 'move', null).utility)).toBe(true);
-          expect(u).toBeLessThanOrEqual(bound);
+          if (c !== o.seat) expect(u).toBeLessThanOrEqual(bound);
         }
       }
     }), { numRuns: 40 });
@@ -218,7 +218,10 @@ describe('the screen\'s best move from a shortlist', () => {
             bestMove(v, K, o.seat, mu, j, out);
             expect(Object.is(Math.max(out[0], uo), expected)).toBe(true);
           }
-          for (const c of list) expect(plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p)).toBeLessThanOrEqual(listBound(v, mu));
+          // the bound leaves out the seat's own parts, and still bounds every other city of the list
+          const seatAt = positionOf(v, o.seat);
+          expect(seatAt).toBe(Array.from(v.list).indexOf(o.seat));
+          for (const c of list) expect(plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p)).toBeLessThanOrEqual(listBound(v, mu, seatAt));
         }
       }), { numRuns: 40 });
   });
