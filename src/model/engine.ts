@@ -2,6 +2,7 @@
  * The deterministic yearly tick: events -> foundings -> cities act -> seat reviews -> contests -> growth -> records.
  * Pure: no I/O, no clock, no global random state. Everything observable leaves through a `Recorder`.
  */
+import type { Params } from './params.ts';
 import type { Scenario } from '../scenario/load.ts';
 import type { ContestDef, OrgDef, Weights } from '../scenario/schema.ts';
 import { affordableScale, citiesAct, creditArrival, hostedLists, scaleOffer, type CityNote } from './cities.ts';
@@ -225,6 +226,27 @@ const ev = (e: Evaluation, w: World) => ({ ...e, id: w.cities[e.city].def.id });
 
 type Won = { offer: NonNullable<ContestOutcome['winner']['offer']>; contest: string };
 
+/**
+ * The yearly death hazard of an organization of `staff` whose liability of newness is `newness` (exp(-age / scale)):
+ * (young x newness + old) x (refStaff / max(1, staff))^elasticity.
+ */
+export function deathHazard(newness: number, staff: number, p: Params): number {
+  const e = p.ecology;
+  return (e.mortalityYoung * newness + e.mortalityOld) * Math.pow(p.levers.refStaff / Math.max(1, staff), e.mortalitySizeElasticity);
+}
+
+/**
+ * A death probability that no organization with this liability of newness exceeds, whatever its size: with a size
+ * elasticity that is not negative the size term is at most refStaff^elasticity (staff >= 1 counts as 1), and a margin
+ * covers rounding; Infinity when the parameters allow no such cap. Only an organization whose death draw is below it
+ * needs its exact hazard.
+ */
+export function deathCap(newness: number, p: Params): number {
+  const e = p.ecology, ref = p.levers.refStaff;
+  if (!(e.mortalitySizeElasticity >= 0 && e.mortalityYoung >= 0 && e.mortalityOld >= 0 && ref > 0)) return Infinity;
+  return 1 - Math.exp(-(e.mortalityYoung * newness + e.mortalityOld) * Math.pow(ref, e.mortalitySizeElasticity) * (1 + 1e-9)) + 1e-12;
+}
+
 /** Run a validated scenario to the end; returns the run summary. Observations go to `opts.recorder`. */
 export function simulate(sc: Scenario, opts: RunOptions = {}): Summary {
   const run = new Run(sc, opts);
@@ -264,13 +286,19 @@ class Run {
    */
   private anchorByAge = new Float64Array(0);
   private newnessByAge = new Float64Array(0);
+  /** By age: a death probability no organization of that age exceeds (`deathCap`). */
+  private deathCapByAge = new Float64Array(0);
   private agesUpTo(maxAge: number): void {
     const n = this.anchorByAge.length;
     if (maxAge < n) return;
-    const size = Math.max(maxAge + 1, 2 * n), a = new Float64Array(size), b = new Float64Array(size);
-    a.set(this.anchorByAge); b.set(this.newnessByAge);
-    for (let age = n; age < size; age++) { a[age] = 1 - Math.exp(-age / this.p.anchor.ageScale); b[age] = Math.exp(-age / this.p.ecology.mortalityAgeScale); }
-    this.anchorByAge = a; this.newnessByAge = b;
+    const size = Math.max(maxAge + 1, 2 * n), a = new Float64Array(size), b = new Float64Array(size), d = new Float64Array(size);
+    a.set(this.anchorByAge); b.set(this.newnessByAge); d.set(this.deathCapByAge);
+    for (let age = n; age < size; age++) {
+      a[age] = 1 - Math.exp(-age / this.p.anchor.ageScale);
+      b[age] = Math.exp(-age / this.p.ecology.mortalityAgeScale);
+      d[age] = deathCap(b[age], this.p);
+    }
+    this.anchorByAge = a; this.newnessByAge = b; this.deathCapByAge = d;
   }
   /** the earliest founding year of any organization in the table (foundings during the run are later) */
   private readonly firstFounded: number;
@@ -620,9 +648,8 @@ class Run {
     for (const c of w.cities) c.shock *= 1 - p.stocks.security.shockRecovery;
     const T = w.table, trace = this.trace, nOrgs = trace ? trace.hazard.length : 0, staffYears = this.staffYears;
     const growth = [1 + p.growth.founding, 1 + p.growth.growth, 1 + p.growth.mature];
-    const e = p.ecology, ref = p.levers.refStaff;
     this.agesUpTo(year - this.firstFounded);
-    const newness = this.newnessByAge;
+    const newness = this.newnessByAge, deathCap = this.deathCapByAge;
     for (let k = 0; k < T.size; k++) {
       if (!T.active[k]) continue;
       const age = year - T.founded[k];
@@ -633,7 +660,7 @@ class Run {
         office: T.officeCity[k] >= 0 ? this.cid(T.officeCity[k]) : '' });
       staffYears[seat] += T.staff[k];
       // Death at the end of the year (liability of newness and of smallness): the organization leaves the world.
-      const mu = (e.mortalityYoung * newness[age] + e.mortalityOld) * Math.pow(ref / Math.max(1, T.staff[k]), e.mortalitySizeElasticity);
+      const mu = T.deathDraw[k] < deathCap[age] ? deathHazard(newness[age], T.staff[k], p) : 0;
       if (mu > 0 && T.interimUntil[k] <= year && T.deathDraw[k] < 1 - Math.exp(-mu)) {
         const o = w.orgs[k];
         T.active[k] = 0;

@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import seedrandom from 'seedrandom';
 import { parseScenario } from '../../src/scenario/load.ts';
-import { buildWorld, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
+import { buildWorld, deathCap, deathHazard, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
+import { resolveParams } from '../../src/model/params.ts';
 import { citiesAct, hostedLists, investFromAllocation, recordInvestment } from '../../src/model/cities.ts';
 import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
 import { bestMove, listBound, listPosition, listUtilityThere, positionOf, referenceUtility, Shortlists } from '../../src/model/choice.ts';
@@ -356,5 +357,20 @@ describe('dormant cities skip their year', () => {
     expect(blip.at(-1)).toBeGreaterThan(blip[0]);
     const lead = ys('leader').map((r) => r.leadership.reduce((a, b) => a + b, 0));
     expect(Math.max(...lead)).toBeGreaterThan(lead[0]);
+  });
+});
+
+describe('death cap', () => {
+  it('no organization\'s death probability exceeds the cap of its age, whatever its size', () => {
+    fc.assert(fc.property(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 3, noNaN: true }),
+      fc.double({ min: 0.5, max: 500, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1e5, noNaN: true }),
+      (young, old, elasticity, refStaff, newness, staff) => {
+        const p = resolveParams({ ecology: { mortalityYoung: young, mortalityOld: old, mortalitySizeElasticity: elasticity }, levers: { refStaff } });
+        expect(1 - Math.exp(-deathHazard(newness, staff, p))).toBeLessThanOrEqual(deathCap(newness, p));
+      }), { numRuns: 500 });
+  });
+
+  it('gives no cap when a negative elasticity makes large organizations the likeliest to die', () => {
+    expect(deathCap(0.5, resolveParams({ ecology: { mortalitySizeElasticity: -0.5 } }))).toBe(Infinity);
   });
 });
