@@ -78,11 +78,16 @@ const STAGE_NAMES: StageName[] = ['founding', 'growth', 'mature'];
  */
 export function baselineAttractiveness(b: BaselineScores, domain: string, stage: StageName, p: Params, sameDomain = 0, total = 0,
   w = stageWeightsAt(STAGE_NAMES.indexOf(stage), p)): number {
-  const values = b.openness + p.drivers.values.leadership * (b.leadership[domain] ?? 0);
-  const hub = p.drivers.operations.hub * (1 - Math.exp(-total / p.choice.hubScale));
-  const cluster = sameDomain > 0 ? p.choice.clusterWeight * (1 - Math.exp(-sameDomain / p.choice.clusterScale)) : 0;
-  return w.security * b.security + w.resources * b.resources + w.operations * (b.operations + hub) + w.values * values + cluster;
+  return attractivenessFrom(b, w, hubTerm(total, p), valuesTerm(b, domain, p), clusterTerm(sameDomain, p));
 }
+
+/** The parts of `baselineAttractiveness`: the values score, the hub effect of `total` organizations, the cluster pull. */
+const valuesTerm = (b: BaselineScores, domain: string, p: Params) => b.openness + p.drivers.values.leadership * (b.leadership[domain] ?? 0);
+const hubTerm = (total: number, p: Params) => p.drivers.operations.hub * (1 - Math.exp(-total / p.choice.hubScale));
+const clusterTerm = (sameDomain: number, p: Params) => (sameDomain > 0 ? p.choice.clusterWeight * (1 - Math.exp(-sameDomain / p.choice.clusterScale)) : 0);
+/** `baselineAttractiveness` from its parts (seating computes each part once per city, not once per stage and domain). */
+const attractivenessFrom = (b: BaselineScores, w: { security: number; resources: number; operations: number; values: number }, hub: number, values: number, cluster: number) =>
+  w.security * b.security + w.resources * b.resources + w.operations * (b.operations + hub) + w.values * values + cluster;
 
 /** Fenwick (binary indexed) tree of non-negative weights: point update and weighted sampling in O(log n). */
 class Fenwick {
@@ -128,7 +133,9 @@ export function syntheticOrgs(seed: number, n: number, start: number, cities: re
   });
   // Utilities are shifted by an upper bound so that every weight is exp(<= 0): no overflow, same probabilities.
   const weights = STAGE_NAMES.map((_, si) => stageWeightsAt(si, p));
-  const util = (j: number, si: number, k: number) => (scores[j] ? baselineAttractiveness(scores[j]!, domains[k], STAGE_NAMES[si], p, same[k][j], total[j], weights[si]) : 0);
+  // per city and domain: the values score, which seating does not change
+  const values = scores.map((b) => (b ? domains.map((d) => valuesTerm(b, d, p)) : null));
+  const util = (j: number, si: number, k: number) => (scores[j] ? attractivenessFrom(scores[j]!, weights[si], hubTerm(total[j], p), values[j]![k], clusterTerm(same[k][j], p)) : 0);
   const bound = 1 + p.choice.clusterWeight;
   const weight = (u: number) => Math.exp((u - bound) / p.choice.temperature);
   // One tree per (stage, domain), built lazily when first needed.
@@ -157,10 +164,18 @@ export function syntheticOrgs(seed: number, n: number, start: number, cities: re
     }
     // The new organization raises the city's cluster in its domain and its hub effect for every domain.
     same[k][j]++; total[j]++;
-    if (scores[j]) {
-      for (let s2 = 0; s2 < STAGE_NAMES.length; s2++) for (let k2 = 0; k2 < domains.length; k2++) {
-        const f = trees[s2 * domains.length + k2];
-        if (f) f.set(j, weight(util(j, s2, k2)));
+    const b = scores[j];
+    if (b) {
+      // util(j, s2, k2) for every tree, with the hub effect once and each domain's cluster pull once
+      const hub = hubTerm(total[j], p), vj = values[j]!;
+      for (let k2 = 0; k2 < domains.length; k2++) {
+        let cluster = NaN;
+        for (let s2 = 0; s2 < STAGE_NAMES.length; s2++) {
+          const f = trees[s2 * domains.length + k2];
+          if (!f) continue;
+          if (Number.isNaN(cluster)) cluster = clusterTerm(same[k2][j], p);
+          f.set(j, weight(attractivenessFrom(b, weights[s2], hub, vj[k2], cluster)));
+        }
       }
     }
     out.push({

@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { resolveParams } from '../../src/model/params.ts';
 import { baselineAttractiveness, baselineScores, syntheticCities, syntheticOrgs } from '../../src/model/population.ts';
 import { buildWorld } from '../../src/model/engine.ts';
+import { Streams } from '../../src/model/rng.ts';
+import { stageWeightsAt } from '../../src/model/world.ts';
+import type { CityDef } from '../../src/scenario/schema.ts';
+import fc from 'fast-check';
 import { build } from '../helpers.ts';
 
 const DOMAINS = ['climate', 'health', 'trade'];
@@ -54,6 +58,48 @@ describe('synthetic population', () => {
     const flat = syntheticOrgs(11, 4000, 2000, cs.map((c) => c.id), DOMAINS);
     const counts = cs.map((c) => flat.filter((o) => o.seat === c.id).length);
     expect(Math.max(...counts)).toBeLessThan(2 * 4000 / 40);
+  });
+  it('seats every organization as recomputing each tree\'s weight with baselineAttractiveness would (the seating\'s shortcut)', () => {
+    // The straightforward seating: after each organization, every (stage, domain) tree gets the weight of the
+    // seat city from baselineAttractiveness, recomputed in full; the same Fenwick arithmetic and the same draws.
+    class Fenwick {
+      t: Float64Array; v: Float64Array;
+      constructor(readonly n: number) { this.t = new Float64Array(n + 1); this.v = new Float64Array(n); }
+      set(i: number, x: number) { const d = x - this.v[i]; this.v[i] = x; for (let j = i + 1; j <= this.n; j += j & -j) this.t[j] += d; }
+      total() { let s = 0; for (let j = this.n; j > 0; j -= j & -j) s += this.t[j]; return s; }
+      find(target: number) {
+        let pos = 0, step = 1; while (step * 2 <= this.n) step *= 2;
+        for (; step > 0; step >>= 1) { const nx = pos + step; if (nx <= this.n && this.t[nx] <= target) { pos = nx; target -= this.t[nx]; } }
+        return Math.min(pos, this.n - 1);
+      }
+    }
+    const stages = ['founding', 'growth', 'mature'] as const;
+    const reference = (seed: number, n: number, cs: CityDef[], domains: string[], p: ReturnType<typeof resolveParams>) => {
+      const s = new Streams(seed), nc = cs.length, scores = cs.map((c) => baselineScores(c, p)), total = cs.map((c) => c.hostedIos);
+      const same = domains.map(() => new Float64Array(nc));
+      cs.forEach((c, j) => { const focus = c.focusDomains.map((d) => domains.indexOf(d)).filter((k) => k >= 0); for (const k of focus) same[k][j] += c.hostedIos / focus.length; });
+      const util = (j: number, si: number, k: number) => baselineAttractiveness(scores[j], domains[k], stages[si], p, same[k][j], total[j], stageWeightsAt(si, p));
+      const weight = (u: number) => Math.exp((u - (1 + p.choice.clusterWeight)) / p.choice.temperature);
+      const trees: (Fenwick | undefined)[] = [];
+      const seats: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = s.stream('population', `syn_org_${String(i).padStart(String(Math.max(1, n - 1)).length, '0')}`, 1);
+        r(); r(); const k = Math.floor(r() * domains.length); const uSeat = r(); const age = Math.floor(r() * 80);
+        const si = age < p.stages.foundingYears ? 0 : age < p.stages.matureAge ? 1 : 2;
+        let f = trees[si * domains.length + k];
+        if (!f) { f = trees[si * domains.length + k] = new Fenwick(nc); for (let j = 0; j < nc; j++) f.set(j, weight(util(j, si, k))); }
+        const j = f.find(uSeat * f.total());
+        same[k][j]++; total[j]++;
+        for (let s2 = 0; s2 < 3; s2++) for (let k2 = 0; k2 < domains.length; k2++) { const g = trees[s2 * domains.length + k2]; if (g) g.set(j, weight(util(j, s2, k2))); }
+        seats.push(cs[j].id);
+      }
+      return seats;
+    };
+    fc.assert(fc.property(fc.nat(1000), fc.integer({ min: 2, max: 25 }), fc.integer({ min: 1, max: 150 }), fc.double({ min: 0.02, max: 0.5, noNaN: true }), (seed, nc, n, temperature) => {
+      const p = resolveParams({ choice: { temperature } });
+      const cs = syntheticCities(seed, nc, DOMAINS);
+      expect(syntheticOrgs(seed, n, 2000, cs, DOMAINS, p).map((o) => o.seat)).toEqual(reference(seed, n, cs, DOMAINS, p));
+    }), { numRuns: 40 });
   });
   it('the engine builds the population from the scenario: counts and domain mix as declared', () => {
     const sc = build({ organizations: [], cities: [], population: { cities: 12, organizations: 90, domains: ['energy', 'urban'] } });
