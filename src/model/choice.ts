@@ -17,7 +17,7 @@
  */
 import type { Params } from './params.ts';
 import {
-  annualMoney, baseFrom, basePrefix, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, OrgMove, perStaffMoney, plainMoveUtility, specificTerms,
+  annualMoney, baseFrom, basePrefix, baseUtility, evaluate, generalTerms, grantIn, moveCostOf, offerScore, offerTerms, OrgMove, perStaffMoney, plainMoveUtility, plainSeatUtility, specificTerms,
   type CityTable, type Evaluation,
 } from './scoring.ts';
 import { stageWeightsAt, type OrgState, type World } from './world.ts';
@@ -358,6 +358,7 @@ export function moveUtility(w: World, t: CityTable, o: OrgState, ci: number, wt:
 export class ReviewDecision {
   private chosenEval: Evaluation | undefined;
   private runnerUpEval: Evaluation | null | undefined;
+  private seatEval: Evaluation | undefined;
   constructor(
     readonly kind: 'stay' | 'unit' | 'move',
     /** destination city of a unit or a move; the seat for stay */
@@ -365,8 +366,9 @@ export class ReviewDecision {
     /** probability of the chosen alternative */
     readonly probability: number,
     readonly probabilities: ChoiceProbabilities,
-    /** the seat's evaluation (with its stay bonus) */
-    readonly seat: Evaluation,
+    /** the seat's utility with its stay bonus, and its evaluation term by term when read */
+    readonly seatUtility: number,
+    private readonly evalSeat: () => Evaluation,
     /** the considered cities (ascending index) and their move utilities */
     readonly ids: number[],
     readonly utilities: Float64Array,
@@ -379,6 +381,11 @@ export class ReviewDecision {
     private readonly evalAt: (j: number) => Evaluation,
   ) {}
 
+  /** The seat's evaluation, with its stay bonus. */
+  get seat(): Evaluation {
+    return (this.seatEval ??= this.evalSeat());
+  }
+
   /** The chosen city's evaluation: the seat's for stay, the best city's for a unit. */
   get chosen(): Evaluation {
     return (this.chosenEval ??= this.at < 0 ? this.seat : this.evalAt(this.at));
@@ -388,7 +395,7 @@ export class ReviewDecision {
   get runnerUp(): Evaluation | null {
     if (this.runnerUpEval === undefined) {
       const r = this.other, us = this.utilities;
-      this.runnerUpEval = this.at < 0 ? (r >= 0 ? this.evalAt(r) : null) : r >= 0 && us[r] > this.seat.utility ? this.evalAt(r) : this.seat;
+      this.runnerUpEval = this.at < 0 ? (r >= 0 ? this.evalAt(r) : null) : r >= 0 && us[r] > this.seatUtility ? this.evalAt(r) : this.seat;
     }
     return this.runnerUpEval;
   }
@@ -396,7 +403,7 @@ export class ReviewDecision {
   /** `runnerUp`'s utility (-Infinity when there is none), without evaluating it term by term. */
   get runnerUpUtility(): number {
     const r = this.other, us = this.utilities;
-    return this.at < 0 ? (r >= 0 ? us[r] : -Infinity) : r >= 0 && us[r] > this.seat.utility ? us[r] : this.seat.utility;
+    return this.at < 0 ? (r >= 0 ? us[r] : -Infinity) : r >= 0 && us[r] > this.seatUtility ? us[r] : this.seatUtility;
   }
 }
 
@@ -407,14 +414,19 @@ export class ReviewDecision {
  */
 export function decideReview(w: World, t: CityTable, lists: Shortlists, o: OrgState, wt: Weights, si: number, u1: number, u2: number): ReviewDecision {
   const p = w.params;
-  const seat = evaluate(w, t, o, w.cities[o.seat], wt, 'seat', termsIn(w, o, o.seat), w.table.leaseOpen[o.idx] ? 0 : p.choice.stayBonus);
+  const stay = w.table.leaseOpen[o.idx] ? 0 : p.choice.stayBonus, seatTerms = termsIn(w, o, o.seat);
+  let seatEval: Evaluation | undefined;
+  const evalSeat = () => (seatEval ??= evaluate(w, t, o, w.cities[o.seat], wt, 'seat', seatTerms, stay));
+  // the seat's utility: from the table when the organization has only the seat's general terms and its privileges
+  // there (evaluate's arithmetic: base + offer - 0 + stay bonus, the same number), else from its evaluation
+  const seatUtility = !seatTerms && o.noPrivileges !== o.seat ? plainSeatUtility(t, o.seat, wt, o.domain, o.staff, o.budgetMusd, p) - 0 + stay : evalSeat().utility;
   const ids = consideredCities(o, lists.get(si, o.domain), p.choice.considerationSize);
   const us = new Float64Array(ids.length);
   let best = -1;
   for (let j = 0; j < ids.length; j++) { us[j] = moveUtility(w, t, o, ids[j], wt); if (best < 0 || us[j] > us[best]) best = j; }
   const canUnit = best >= 0 && o.officeCity < 0 && o.staff * p.move.unitShare >= 1;
-  const vUnit = canUnit ? unitUtility(seat.utility, us[best], p) : NaN;
-  const pr = choiceProbabilities(seat.utility, canUnit ? vUnit : null, us, p);
+  const vUnit = canUnit ? unitUtility(seatUtility, us[best], p) : NaN;
+  const pr = choiceProbabilities(seatUtility, canUnit ? vUnit : null, us, p);
   const pick = sampleChoice(pr, u1, u2);
   const at = pick.kind === 'stay' ? -1 : pick.kind === 'unit' ? best : pick.index;
   const evalAt = (j: number) => evaluate(w, t, o, w.cities[ids[j]], wt, 'move', termsIn(w, o, ids[j]));
@@ -422,7 +434,7 @@ export function decideReview(w: World, t: CityTable, lists: Shortlists, o: OrgSt
   // runner-up: the best other alternative by utility (the seat, or a considered city)
   let r = -1;
   for (let j = 0; j < ids.length; j++) if (j !== at && (r < 0 || us[j] > us[r])) r = j;
-  return new ReviewDecision(pick.kind, at < 0 ? o.seat : ids[at], probability, pr, seat, ids, us, best, vUnit, at, r, evalAt);
+  return new ReviewDecision(pick.kind, at < 0 ? o.seat : ids[at], probability, pr, seatUtility, evalSeat, ids, us, best, vUnit, at, r, evalAt);
 }
 
 /** Every considered city's evaluation (as a move) for the organization's review (for decision records). */

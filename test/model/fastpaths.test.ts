@@ -12,7 +12,7 @@ import { buildWorld, deathCap, deathHazard, simulate, type OrgYearRecord, type R
 import { resolveParams } from '../../src/model/params.ts';
 import { citiesAct, hostedLists, investFromAllocation, recordInvestment } from '../../src/model/cities.ts';
 import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
-import { bestMove, listBound, listPosition, listUtilityThere, positionOf, referenceUtility, Shortlists } from '../../src/model/choice.ts';
+import { bestMove, decideReview, listBound, listPosition, listUtilityThere, positionOf, referenceUtility, Shortlists } from '../../src/model/choice.ts';
 import { emptySpend, spendSum, stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
 import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation, stockBase, throughPipe } from '../../src/model/stocks.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
@@ -224,6 +224,31 @@ describe('the screen\'s best move from a shortlist', () => {
           expect(seatAt).toBe(Array.from(v.list).indexOf(o.seat));
           for (const c of list) expect(plainMoveUtility(t, w.cities[c], wt, o.domain, o.staff, o.budgetMusd, o.localShare, p)).toBeLessThanOrEqual(listBound(v, mu, seatAt));
         }
+      }), { numRuns: 40 });
+  });
+});
+
+describe('a review decision\'s numbers', () => {
+  it('the seat\'s utility from the table and the runner-up\'s utility equal their evaluations term by term, bit for bit', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 60 }), fc.integer({ min: 2, max: 20 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 0, max: 1, noNaN: true }),
+      (seed, orgs, cities, u1, u2) => {
+        const w = world(seed, orgs, cities, 0.05);
+        const t = buildCityTable(w);
+        const lists = new Shortlists(w);
+        lists.reset(t);
+        const p = w.params;
+        w.orgs.forEach((o, i) => {
+          if (!o.active) return;
+          // some organizations with an office, some with an expiring lease (no stay bonus), some with their privileges withdrawn at the seat
+          if (i % 4 === 1) o.setOffice((o.seat + 1) % cities, 0.2);
+          if (i % 3 === 2) w.table.leaseOpen[o.idx] = 1;
+          if (i % 7 === 3) o.noPrivileges = o.seat;
+          const si = stageIndex(w.year - o.founded, p), wt = weightsAt(o, si, p);
+          const d = decideReview(w, t, lists, o, wt, si, u1, u2);
+          expect(Object.is(d.seatUtility, d.seat.utility)).toBe(true);
+          expect(Object.is(d.runnerUpUtility, d.runnerUp ? d.runnerUp.utility : -Infinity)).toBe(true);
+          expect(d.chosen.city).toBe(d.city);
+        });
       }), { numRuns: 40 });
   });
 });
