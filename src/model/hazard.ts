@@ -8,7 +8,7 @@
  */
 import { bestMove, consideredCities, listBound, listPosition, positionOf, listUtilityThere, moveUtility, type ListView, type Shortlists } from './choice.ts';
 import { drawRow, seedRow, type Streams } from './rng.ts';
-import { evaluate, OrgMove, plainMoveUtility, plainSeatUtility, type CityTable } from './scoring.ts';
+import { evaluate, offerScore, OrgMove, plainMoveUtility, type CityTable } from './scoring.ts';
 import { stageIndex, stageWeightsAt, weightsAt, type World } from './world.ts';
 import { termsIn } from './choice.ts';
 
@@ -43,6 +43,7 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   const plain = T.plain, committed = T.committed, domains = T.domain, refU = T.refUtility, stress = T.stress, trigger = T.trigger;
   const office = T.officeCity, noPriv = T.noPrivileges, leaseOpen = T.leaseOpen;
   const seeded = T.seeded, rng = T.rng;
+  const targeted = t.targeted, perStaff = t.perStaff, fixed = t.fixed;
   const nOrgs = T.size;
   const rv = p.review;
   const K = p.choice.considerationSize;
@@ -75,7 +76,10 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
       // office city is considered too, with the share of staff already there.
       const staff = staffs[i], budget = budgets[i], oc = office[i], wt = stageW[si];
       const sk = si * nd + k;
-      us = plainSeatUtility(t, seat, wt, k, staff, budget, p, (seatBases[sk] ??= lists.seatBase(si, k))[seat]);
+      // plainSeatUtility written out (the same arithmetic), so that no number crosses a call: the seat's base utility
+      // plus the offer score of its general terms' money
+      const money = targeted[seat * nd + k] ? perStaff[seat] * staff + fixed[seat] : 0 * staff + 0;
+      us = (seatBases[sk] ??= lists.seatBase(si, k))[seat] + wt.resources * offerScore(money, budget, p);
       const v = (views[sk] ??= lists.view(si, k)), mu = move.set(staff, budget, localShare, p);
       // the list's cities only when its bound shows one of them might beat the seat (else none courts: same term)
       const listed = listBound(v, mu, positionOf(v, seat)) > us + bonus;
@@ -83,8 +87,8 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
       else {
         // the office city with the share of staff already there, and the rest of the list as without an office
         const share = T.officeShare[i], j = listPosition(v, K, seat, oc);
-        if (j >= 0) best = listUtilityThere(v, j, mu, share);
-        else { BEST[0] = plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, share); best = BEST[0]; }
+        BEST[0] = j >= 0 ? listUtilityThere(v, j, mu, share) : plainMoveUtility(t, w.cities[oc], wt, k, staff, budget, localShare, p, share);
+        best = BEST[0];
         if (listed) { bestMove(v, K, seat, mu, j, BEST); if (BEST[0] > best) best = BEST[0]; }
       }
     } else {
@@ -121,7 +125,8 @@ function fullScreen(w: World, t: CityTable, lists: Shortlists, i: number, si: nu
 /**
  * The organization-side parts of a move utility, one organization at a time, and the numbers the screen's helpers
  * hand back (written here, not returned: a number returned from a call that is not inlined is allocated on the heap,
- * once per organization and year).
+ * and a variable that may hold such a number is then allocated at every assignment, once per organization and year;
+ * so `us` and `best` only ever take numbers read from here or computed in the pass).
  */
 const move = new OrgMove();
 const BEST = new Float64Array(2);
