@@ -14,7 +14,7 @@ import { STOCKS } from './stocks.ts';
 import { buildCityTable, effective, leaveShare, offerTerms, refreshCounts, TERM_NAMES, type CityTable, type Evaluation, type UtilityTerms } from './scoring.ts';
 import { hazardPass, newReviewers, type HazardTrace } from './hazard.ts';
 import type { VoteRound } from './vote.ts';
-import { applyHistory, arrayOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, spendSum, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
+import { applyHistory, arrayOf, countsOf, makeCity, makeOrg, OrgTable, stageIndex, STAGE_NAMES, makeTerms, spendSum, weightsAt, weightsOf, type OrgState, type Terms, type World, type CityState } from './world.ts';
 
 export type EventType = 'event' | 'founding' | 'dissolution' | 'review' | 'relocation' | 'unit' | 'veto' | 'bid' | 'bid_scaled' | 'no_bids' | 'vote_round'
   | 'contest_result' | 'commitment' | 'commitment_end' | 'commitment_shortfall' | 'budget_limit' | 'adapt' | 'grant_shortfall';
@@ -204,21 +204,28 @@ export function buildWorld(sc: Scenario, seed: number = sc.seed): World {
 
 /** Hosted organizations and staff per city and domain, from the organization table. */
 function recount(w: World): void {
-  for (const c of w.cities) { c.hostedByDomain.fill(0); c.staffByDomain.fill(0); c.hostedTotal = 0; c.officesByDomain.fill(0); c.officesTotal = 0; }
+  // by index into the world's per-(city, domain) arrays (the cities' arrays are views of them), in organization order
+  const counts = countsOf(w), hosted = counts.hosted, offices = counts.offices, staffBy = counts.staff, nd = w.domains.length;
+  hosted.fill(0); offices.fill(0); staffBy.fill(0);
   const T = w.table, n = T.size;
   const { active, seat, domain, staff, officeCity, officeShare } = T;
   for (let i = 0; i < n; i++) {
     const s = seat[i];
     if (!active[i] || s < 0) continue;
-    const c = w.cities[s], k = domain[i];
+    const k = domain[i], at = s * nd + k;
     const oc = officeCity[i];
-    c.hostedByDomain[k]++; c.hostedTotal++;
+    hosted[at]++;
     if (oc >= 0) {
-      const o = w.cities[oc], share = officeShare[i];
-      o.officesByDomain[k]++; o.officesTotal++;
-      o.staffByDomain[k] += share * staff[i];
-      c.staffByDomain[k] += (1 - share) * staff[i];
-    } else c.staffByDomain[k] += staff[i];
+      const share = officeShare[i], there = oc * nd + k;
+      offices[there]++;
+      staffBy[there] += share * staff[i];
+      staffBy[at] += (1 - share) * staff[i];
+    } else staffBy[at] += staff[i];
+  }
+  for (const c of w.cities) {
+    let h = 0, o = 0;
+    for (let k = 0; k < nd; k++) { h += c.hostedByDomain[k]; o += c.officesByDomain[k]; }
+    c.hostedTotal = h; c.officesTotal = o;
   }
 }
 

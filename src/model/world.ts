@@ -223,6 +223,30 @@ export interface World {
   /** related domains per domain index (leadership spillover), built on first use */
   related?: number[][];
   orgIndex: Map<string, number>;
+  /** the yearly counts per (city, domain), of which the cities' count arrays are views (`countsOf`) */
+  counts?: Counts;
+}
+
+/**
+ * Hosted organizations, offices and staff per (city, domain), row-major (city x domains + domain), and totals per
+ * city: one array each, so that the yearly recount writes by index; each city's `hostedByDomain`, `officesByDomain`
+ * and `staffByDomain` are views of its row.
+ */
+export interface Counts { hosted: Int32Array; offices: Int32Array; staff: Float64Array }
+
+/** The world's counts, created (and the cities' arrays made views of them) on first use or when the cities changed. */
+export function countsOf(w: World): Counts {
+  const nc = w.cities.length, nd = w.domains.length;
+  let c = w.counts;
+  if (!c || c.hosted.length !== nc * nd || (nc > 0 && w.cities[0].hostedByDomain.buffer !== c.hosted.buffer)) {
+    c = w.counts = { hosted: new Int32Array(nc * nd), offices: new Int32Array(nc * nd), staff: new Float64Array(nc * nd) };
+    for (let i = 0; i < nc; i++) {
+      const city = w.cities[i], row = (a: Int32Array | Float64Array) => a.subarray(i * nd, (i + 1) * nd);
+      c.hosted.set(city.hostedByDomain, i * nd); c.offices.set(city.officesByDomain, i * nd); c.staff.set(city.staffByDomain, i * nd);
+      city.hostedByDomain = row(c.hosted) as Int32Array; city.officesByDomain = row(c.offices) as Int32Array; city.staffByDomain = row(c.staff) as Float64Array;
+    }
+  }
+  return c;
 }
 
 /** Stage-dependent driver weights, blended with the organization's own profile where it has one. */

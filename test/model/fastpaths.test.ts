@@ -399,3 +399,20 @@ describe('death cap', () => {
     expect(deathCap(0.5, resolveParams({ ecology: { mortalitySizeElasticity: -0.5 } }))).toBe(Infinity);
   });
 });
+
+describe('yearly recount', () => {
+  it('each city-year record counts the organizations seated there by domain and the offices there, as the organization-year records place them', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 5, max: 120 }), fc.integer({ min: 2, max: 15 }), (seed, orgs, cities) => {
+      const sc = parseScenario(JSON.stringify({ name: 'rc', start: 2000, years: 6, seed, population: { cities, organizations: orgs },
+        parameters: { review: { baseHazard: 0.3 } } }), 'rc.json');
+      const r = runScenario(sc, { seed });
+      const domainOf = new Map(buildWorld(sc).orgs.map((o) => [o.def.id, o.def.domain]));
+      for (const cy of r.cityYears) {
+        const here = r.orgYears.filter((x) => x.year === cy.year && x.seat === cy.city);
+        expect(cy.hostedOrgs).toBe(here.length);
+        expect(cy.hostedOffices).toBe(r.orgYears.filter((x) => x.year === cy.year && x.office === cy.city).length);
+        expect(Array.from(cy.orgsByDomain)).toEqual(r.domains.map((d) => here.filter((x) => domainOf.get(x.org) === d).length));
+      }
+    }), { numRuns: 25 });
+  });
+});
