@@ -38,6 +38,8 @@ export interface CityTable {
   /** cluster pull of the count, and of the count less one (an organization does not pull itself) */
   pull: Float64Array;
   pullSelf: Float64Array;
+  /** the cluster scale the pulls were computed with (a count and scale unchanged since leave both pulls as they are) */
+  pullScale: number;
   nDomains: number;
 }
 
@@ -246,7 +248,7 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
     security: new Float64Array(nc), securityNoLegal: new Float64Array(nc), dutyOfCare: new Float64Array(nc), operations: new Float64Array(nc), resourcesBase: new Float64Array(nc),
     perStaff: new Float64Array(nc), fixed: new Float64Array(nc), grant: new Float64Array(nc), targeted: new Uint8Array(nc * nd),
     values: new Float64Array(nc * nd), clusterCount: new Float64Array(nc * nd), nDomains: nd,
-    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd),
+    pull: new Float64Array(nc * nd), pullSelf: new Float64Array(nc * nd), pullScale: NaN,
   };
   for (const c of w.cities) {
     t.security[c.idx] = securityScore(c, p);
@@ -257,7 +259,9 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
     t.perStaff[c.idx] = perStaffMoney(l.freeOffices, l.taxExemption, c, p);
     t.fixed[c.idx] = l.subsidyMusd;
     t.grant[c.idx] = l.grantMusdPerStaff;
-    for (let k = 0; k < nd; k++) { t.values[c.idx * nd + k] = valuesScore(c, k, p); t.targeted[c.idx * nd + k] = c.targets[k]; }
+    // valuesScore(c, k, p) per domain, with its openness term computed once per city (the same sum)
+    const open = p.drivers.values.openness * effective(c, S_OPENNESS), lead = p.drivers.values.leadership;
+    for (let k = 0; k < nd; k++) { t.values[c.idx * nd + k] = lead * leadershipOf(c, k) + open; t.targeted[c.idx * nd + k] = c.targets[k]; }
   }
   refreshCounts(w, t);
   return t;
@@ -269,11 +273,16 @@ export function buildCityTable(w: World, into?: CityTable): CityTable {
  */
 export function refreshCounts(w: World, t: CityTable): void {
   const nd = t.nDomains, p = w.params;
+  // A count that has not changed keeps its pulls (the same inputs give the same numbers); a fresh table's zero counts
+  // have zero pulls, as clusterPull gives them. A different cluster scale recomputes everything.
+  const same = t.pullScale === p.choice.clusterScale;
+  t.pullScale = p.choice.clusterScale;
   for (const c of w.cities) {
     t.operations[c.idx] = operationsScore(c, p);
     for (let k = 0; k < nd; k++) {
       const i = c.idx * nd + k;
       const n = clusterCount(c, k, p);
+      if (same && n === t.clusterCount[i]) continue;
       t.clusterCount[i] = n;
       t.pull[i] = clusterPull(n, p);
       t.pullSelf[i] = clusterPull(n - 1, p);
