@@ -40,7 +40,19 @@ function leadershipDomains(c: CityState, w: World): number[] {
 }
 
 /** Active organizations hosted by each city, in organization order: city c's are list[start[c] .. start[c + 1]). */
-export interface Hosted { start: Int32Array; list: Int32Array }
+export interface Hosted {
+  start: Int32Array;
+  list: Int32Array;
+  /**
+   * At each position of `list`, what the cities' year reads of that organization, gathered in the list's order: its
+   * staff and domain, the city that withdrew its privileges (-1: none) and whether it had a commitment when the lists
+   * were made (the year's cities only end commitments, so a 1 may since have ended: read the commitment itself).
+   */
+  staff: Float64Array;
+  domain: Int32Array;
+  noPrivileges: Int32Array;
+  committed: Uint8Array;
+}
 
 /** Active organizations by seat, in organization order (a counting sort: offsets per city, then indices). */
 export function hostedLists(w: World): Hosted {
@@ -48,10 +60,16 @@ export function hostedLists(w: World): Hosted {
   const start = new Int32Array(nc + 1);
   for (let i = 0; i < n; i++) { const s = seat[i]; if (active[i] && s >= 0) start[s + 1]++; }
   for (let c = 0; c < nc; c++) start[c + 1] += start[c];
-  const next = start.slice(0, nc);
-  const list = new Int32Array(start[nc]);
-  for (let i = 0; i < n; i++) { const s = seat[i]; if (active[i] && s >= 0) list[next[s]++] = i; }
-  return { start, list };
+  const next = start.slice(0, nc), m = start[nc];
+  const list = new Int32Array(m), staff = new Float64Array(m), domain = new Int32Array(m), noPrivileges = new Int32Array(m), committed = new Uint8Array(m);
+  const tStaff = T.staff, tDomain = T.domain, tNoPriv = T.noPrivileges, tCommitted = T.committed;
+  for (let i = 0; i < n; i++) {
+    const s = seat[i];
+    if (!active[i] || s < 0) continue;
+    const q = next[s]++;
+    list[q] = i; staff[q] = tStaff[i]; domain[q] = tDomain[i]; noPrivileges[q] = tNoPriv[i]; committed[q] = tCommitted[i];
+  }
+  return { start, list, staff, domain, noPrivileges, committed };
 }
 
 
@@ -98,7 +116,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
   const p = w.params;
   const stockParams = STOCKS.map((name) => p.stocks[name]);
   const nd = w.domains.length;
-  const T = w.table, { list } = hosted;
+  const { list, staff: hStaff, domain: hDomain, noPrivileges: hNoPriv, committed: hCommitted } = hosted;
   for (const c of w.cities) {
     const sp = c.spend;
     sp.freeOffices = 0; sp.taxExemption = 0; sp.subsidy = 0; sp.grants = 0; sp.schools = 0; sp.security = 0; sp.leadership = 0; sp.commitments = 0; sp.oneOff = 0;
@@ -160,8 +178,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
       const cash = a.cash * free;
       let tStaff = 0, tCount = 0, tOffice = 0;
       for (let q = from; q < to; q++) {
-        const oi = list[q];
-        if (c.targets[T.domain[oi]]) { const staff = T.staff[oi]; tStaff += staff; tCount++; tOffice += officePerStaff * staff; }
+        if (c.targets[hDomain[q]]) { const staff = hStaff[q]; tStaff += staff; tCount++; tOffice += officePerStaff * staff; }
       }
       const refOffice = tOffice + officeCostMusd(c, p.levers.refStaff, p);
       const refTax = p.levers.taxCostPerStaffMusd * (tStaff + p.levers.refStaff);
@@ -180,14 +197,13 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     let general = 0;
     const parts = { freeOffices: 0, taxExemption: 0, subsidy: 0 };
     for (let q = from; q < to; q++) {
-      const oi = list[q];
-      if (!c.targets[T.domain[oi]]) continue;
-      const cm = T.committed[oi] ? w.orgs[oi].commitment : null;
+      if (!c.targets[hDomain[q]]) continue;
+      const cm = hCommitted[q] ? w.orgs[list[q]].commitment : null;
       const committed = cm && cm.city === c.idx ? cm.terms : NO_TERMS;
-      const staff = T.staff[oi];
+      const staff = hStaff[q];
       const f = Math.max(0, levels.freeOffices - committed.freeOffices) * (officePerStaff * staff);
       // no tax is forgone for staff of an organization whose privileges this city withdrew
-      const tx = T.noPrivileges[oi] === c.idx ? 0 : Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * staff;
+      const tx = hNoPriv[q] === c.idx ? 0 : Math.max(0, levels.taxExemption - committed.taxExemption) * p.levers.taxCostPerStaffMusd * staff;
       const s = Math.max(0, levels.subsidyMusd - committed.subsidyMusd);
       parts.freeOffices += f; parts.taxExemption += tx; parts.subsidy += s;
     }

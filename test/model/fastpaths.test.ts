@@ -416,3 +416,23 @@ describe('yearly recount', () => {
     }), { numRuns: 25 });
   });
 });
+
+describe('hosted lists', () => {
+  it('list every active seated organization under its seat, in organization order, with its row\'s values gathered alongside', () => {
+    fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 2, max: 30 }), (seed, orgs, cities) => {
+      const w = world(seed, orgs, cities, 0.05);
+      const T = w.table;
+      for (let i = 0; i < T.size; i += 3) T.noPrivileges[i] = i % cities;
+      const h = hostedLists(w);
+      for (let c = 0; c < cities; c++) {
+        const expected = [];
+        for (let i = 0; i < T.size; i++) if (T.active[i] && T.seat[i] === c) expected.push(i);
+        expect(Array.from(h.list.subarray(h.start[c], h.start[c + 1]))).toEqual(expected);
+      }
+      h.list.forEach((i, q) => {
+        expect(h.staff[q]).toBe(T.staff[i]); expect(h.domain[q]).toBe(T.domain[i]);
+        expect(h.noPrivileges[q]).toBe(T.noPrivileges[i]); expect(h.committed[q]).toBe(T.committed[i]);
+      });
+    }), { numRuns: 40 });
+  });
+});
