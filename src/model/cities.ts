@@ -54,14 +54,26 @@ export interface Hosted {
   committed: Uint8Array;
 }
 
-/** Active organizations by seat, in organization order (a counting sort: offsets per city, then indices). */
+/**
+ * Active organizations by seat, in organization order (a counting sort: offsets per city, then indices). The arrays
+ * are views of buffers kept per world and grown as needed: the lists are made every year, and a fresh set of typed
+ * arrays the size of the world each year is memory outside the heap that the collector must account for. A result
+ * holds until the next call for the same world.
+ */
 export function hostedLists(w: World): Hosted {
   const T = w.table, n = T.size, nc = w.cities.length, active = T.active, seat = T.seat;
-  const start = new Int32Array(nc + 1);
+  let b = hostedBuffers.get(w);
+  if (!b || b.start.length !== nc + 1) hostedBuffers.set(w, (b = { start: new Int32Array(nc + 1), next: new Int32Array(nc), list: new Int32Array(0), staff: new Float64Array(0), domain: new Int32Array(0), noPrivileges: new Int32Array(0), committed: new Uint8Array(0) }));
+  const start = b.start.fill(0), next = b.next;
   for (let i = 0; i < n; i++) { const s = seat[i]; if (active[i] && s >= 0) start[s + 1]++; }
   for (let c = 0; c < nc; c++) start[c + 1] += start[c];
-  const next = start.slice(0, nc), m = start[nc];
-  const list = new Int32Array(m), staff = new Float64Array(m), domain = new Int32Array(m), noPrivileges = new Int32Array(m), committed = new Uint8Array(m);
+  next.set(start.subarray(0, nc));
+  const m = start[nc];
+  if (b.list.length < m) {
+    const cap = Math.max(m, 2 * b.list.length);
+    b.list = new Int32Array(cap); b.staff = new Float64Array(cap); b.domain = new Int32Array(cap); b.noPrivileges = new Int32Array(cap); b.committed = new Uint8Array(cap);
+  }
+  const list = b.list.subarray(0, m), staff = b.staff.subarray(0, m), domain = b.domain.subarray(0, m), noPrivileges = b.noPrivileges.subarray(0, m), committed = b.committed.subarray(0, m);
   const tStaff = T.staff, tDomain = T.domain, tNoPriv = T.noPrivileges, tCommitted = T.committed;
   for (let i = 0; i < n; i++) {
     const s = seat[i];
@@ -71,6 +83,7 @@ export function hostedLists(w: World): Hosted {
   }
   return { start, list, staff, domain, noPrivileges, committed };
 }
+const hostedBuffers = new WeakMap<World, { start: Int32Array; next: Int32Array; list: Int32Array; staff: Float64Array; domain: Int32Array; noPrivileges: Int32Array; committed: Uint8Array }>();
 
 
 /**
