@@ -12,20 +12,32 @@ import { evaluate, offerScore, OrgMove, plainMoveUtility, type CityTable } from 
 import { stageIndex, stageWeightsAt, weightsAt, type World } from './world.ts';
 import { termsIn } from './choice.ts';
 
-/** Organizations that review this year, in organization order, with what the review needs. */
+/**
+ * Organizations that review this year, in organization order, with what the review needs: the first `n` entries of
+ * each array (typed arrays kept from year to year and grown as needed).
+ */
 export interface Reviewers {
   n: number;
-  org: number[];
-  stage: number[];
+  org: Int32Array;
+  stage: Int32Array;
   /** seat utility without the stay bonus (the new reference utility) */
-  seatUtility: number[];
+  seatUtility: Float64Array;
   /** the year's choice uniforms and veto draw */
-  u1: number[];
-  u2: number[];
-  veto: number[];
+  u1: Float64Array;
+  u2: Float64Array;
+  veto: Float64Array;
 }
 
-export const newReviewers = (): Reviewers => ({ n: 0, org: [], stage: [], seatUtility: [], u1: [], u2: [], veto: [] });
+export const newReviewers = (capacity = 64): Reviewers => ({ n: 0, org: new Int32Array(capacity), stage: new Int32Array(capacity), seatUtility: new Float64Array(capacity),
+  u1: new Float64Array(capacity), u2: new Float64Array(capacity), veto: new Float64Array(capacity) });
+
+/** Room for one more reviewer (the capacity doubles, the entries so far kept). */
+function makeRoom(out: Reviewers): void {
+  if (out.n < out.org.length) return;
+  const grown = newReviewers(2 * out.org.length);
+  grown.org.set(out.org); grown.stage.set(out.stage); grown.seatUtility.set(out.seatUtility); grown.u1.set(out.u1); grown.u2.set(out.u2); grown.veto.set(out.veto);
+  out.org = grown.org; out.stage = grown.stage; out.seatUtility = grown.seatUtility; out.u1 = grown.u1; out.u2 = grown.u2; out.veto = grown.veto;
+}
 
 /** Per-organization values of this year for the org-year records (filled only when given). */
 export interface HazardTrace { seatUtility: Float64Array; hazard: Float64Array; reviewed: Uint8Array }
@@ -55,7 +67,7 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
   const seatBases: (Float64Array | undefined)[] = new Array(3 * nd);
   /** and the year's shortlists */
   const views: (ListView | undefined)[] = new Array(3 * nd);
-  out.n = 0; out.org.length = 0; out.stage.length = 0; out.seatUtility.length = 0; out.u1.length = 0; out.u2.length = 0; out.veto.length = 0;
+  out.n = 0;
   for (let i = 0; i < nOrgs; i++) {
     const seat = seats[i];
     if (!act[i] || seat < 0) continue;
@@ -105,8 +117,9 @@ export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: numb
     const reviewed = hazard > 0 && block[0] < hazard;
     if (trace) { trace.seatUtility[i] = us; trace.hazard[i] = hazard; trace.reviewed[i] = reviewed ? 1 : 0; }
     if (!reviewed) continue;
-    out.org.push(i); out.stage.push(si); out.seatUtility.push(us); out.u1.push(block[1]); out.u2.push(block[2]); out.veto.push(block[3]);
-    out.n++;
+    makeRoom(out);
+    const r = out.n++;
+    out.org[r] = i; out.stage[r] = si; out.seatUtility[r] = us; out.u1[r] = block[1]; out.u2[r] = block[2]; out.veto[r] = block[3];
   }
 }
 
