@@ -125,7 +125,8 @@ export function recordInvestment(sp: CityState['spend'], win: Allocation, invest
   win.legal += invest[4]; win.livability += invest[5]; win.workforce += invest[6]; win.openness += invest[7];
 }
 
-export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
+/** `notes` receives what a record would say (commitments ended or scaled, budget limits, adaptations); null: nobody reads them. */
+export function citiesAct(w: World, hosted: Hosted, notes: CityNote[] | null): void {
   const p = w.params;
   const stockParams = STOCKS.map((name) => p.stocks[name]);
   const nd = w.domains.length;
@@ -152,7 +153,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     if (c.commitments.length) c.commitments = c.commitments.filter((cm) => {
       const keep = cm.until >= w.year && w.orgs[cm.org].seat === c.idx && w.orgs[cm.org].active;
       if (!keep) {
-        notes.push({ city: c.idx, type: 'commitment_end', org: cm.org, detail: cm.source });
+        notes?.push({ city: c.idx, type: 'commitment_end', org: cm.org, detail: cm.source });
         if (w.orgs[cm.org].commitment === cm) w.orgs[cm.org].commitment = null;
       }
       return keep;
@@ -161,7 +162,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     for (const cm of c.commitments) commitCost += termsCost(c, w.orgs[cm.org].staff, cm.terms, p);
     if (commitCost > B + 1e-9) {
       const f = B / commitCost;
-      notes.push({ city: c.idx, type: 'commitment_shortfall', detail: `commitments ${commitCost.toFixed(3)} exceed budget ${B.toFixed(3)}; scaled by ${f.toFixed(3)}`, value: f });
+      notes?.push({ city: c.idx, type: 'commitment_shortfall', detail: `commitments ${commitCost.toFixed(3)} exceed budget ${B.toFixed(3)}; scaled by ${f.toFixed(3)}`, value: f });
       for (const cm of c.commitments) cm.terms = scaleTerms(cm.terms, f);
       commitCost = B;
     }
@@ -229,7 +230,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[]): void {
     if (planned > free + 1e-9) {
       // Hard budget limit: every discretionary lever is scaled by the same factor.
       const f = free / planned;
-      notes.push({ city: c.idx, type: 'budget_limit', detail: `planned ${planned.toFixed(3)} exceeds free budget ${free.toFixed(3)}; levers scaled by ${f.toFixed(3)}`, value: f });
+      notes?.push({ city: c.idx, type: 'budget_limit', detail: `planned ${planned.toFixed(3)} exceeds free budget ${free.toFixed(3)}; levers scaled by ${f.toFixed(3)}`, value: f });
       levels = makeTerms(levels.freeOffices * f, levels.subsidyMusd * f, levels.taxExemption * f, levels.grantMusdPerStaff);
       parts.freeOffices *= f; parts.taxExemption *= f; parts.subsidy *= f;
       for (let s = 0; s < STOCKS.length; s++) invest[s] *= f;
@@ -284,7 +285,7 @@ function leadershipPipe(c: CityState, invest: Float64Array, delay: number): Floa
   return out;
 }
 
-function adapt(c: CityState, p: Params, notes: CityNote[]): void {
+function adapt(c: CityState, p: Params, notes: CityNote[] | null): void {
   const a = c.allocation!;
   const rate = GROUPS.map((g) => (c.spendWindow[g] > 1e-9 ? c.payoff[g] / c.spendWindow[g] : NaN));
   let best = -1, worst = -1;
@@ -297,7 +298,7 @@ function adapt(c: CityState, p: Params, notes: CityNote[]): void {
     const delta = Math.min(p.strategy.adaptRate, a[GROUPS[worst]]);
     a[GROUPS[worst]] -= delta;
     a[GROUPS[best]] += delta;
-    notes.push({ city: c.idx, type: 'adapt', detail: `${GROUPS[worst]} -> ${GROUPS[best]} (${delta.toFixed(3)}); allocation ${GROUPS.filter((g) => a[g] > 0).map((g) => `${g} ${a[g].toFixed(3)}`).join(' ')}`, value: delta });
+    notes?.push({ city: c.idx, type: 'adapt', detail: `${GROUPS[worst]} -> ${GROUPS[best]} (${delta.toFixed(3)}); allocation ${GROUPS.filter((g) => a[g] > 0).map((g) => `${g} ${a[g].toFixed(3)}`).join(' ')}`, value: delta });
   }
   for (const g of GROUPS) { c.payoff[g] = 0; c.spendWindow[g] = 0; }
 }

@@ -482,9 +482,10 @@ class Run {
   private cities(year: number): void {
     const w = this.w;
     recount(w);
-    const notes: CityNote[] = [];
+    // notes only when a recorder takes events (a note's text costs more than what it records, in a bare run)
+    const notes: CityNote[] | null = this.recording ? [] : null;
     citiesAct(w, hostedLists(w), notes);
-    for (const n of notes) this.emit({ year, type: n.type as EventType, city: this.cid(n.city), org: n.org !== undefined ? w.orgs[n.org].def.id : undefined, detail: n.detail, value: n.value });
+    if (notes) for (const n of notes) this.emit({ year, type: n.type as EventType, city: this.cid(n.city), org: n.org !== undefined ? w.orgs[n.org].def.id : undefined, detail: n.detail, value: n.value });
     this.table = buildCityTable(w, this.table);
   }
 

@@ -17,7 +17,7 @@ import { emptySpend, spendSum, stageIndex, stageWeightsAt, weightsAt } from '../
 import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation, stockBase, throughPipe } from '../../src/model/stocks.ts';
 import { hazardPass, newReviewers, type HazardTrace } from '../../src/model/hazard.ts';
 import { drawRow, seedRow, Streams } from '../../src/model/rng.ts';
-import { runScenario } from '../../src/index.ts';
+import { loadScenario, runScenario } from '../../src/index.ts';
 import { build, city, org, type Obj } from '../helpers.ts';
 import type { World } from '../../src/model/world.ts';
 
@@ -435,4 +435,13 @@ describe('hosted lists', () => {
       });
     }), { numRuns: 40 });
   });
+});
+
+describe('a bare run', () => {
+  it('gives the summary a recorded run gives (what only records need is skipped without a recorder)', () => {
+    for (const f of ['quickstart', 'bonn-1994', 'shanghai-strategies', 'world']) {
+      const sc = loadScenario(new URL(`../../scenarios/${f}.yaml`, import.meta.url).pathname);
+      for (const seed of f === 'world' ? [2] : [1, 2]) expect(simulate(sc, { seed })).toEqual(runScenario(sc, { seed, orgYears: false }).summary);
+    }
+  }, 120_000);
 });
