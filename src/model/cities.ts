@@ -6,7 +6,7 @@ import type { Params } from './params.ts';
 import type { Levers, Offer, Weights } from '../scenario/schema.ts';
 import { makeTerms, NO_TERMS, type Allocation, type CityState, type OrgState, type Terms, type World } from './world.ts';
 import { effective, leadershipOf, offerTerms, safetyOf, type Evaluation } from './scoring.ts';
-import { GROUPS, investResponse, relatedIndex, STOCKS, stockBase, stockStep, throughPipe, type Group } from './stocks.ts';
+import { GROUPS, investResponse, relatedIndex, STOCKS, stockBase, stockStep, throughPipe, type Group, type StockParams } from './stocks.ts';
 import { resolveLevers } from './levers.ts';
 
 export interface CityNote { city: number; type: string; org?: number; detail: string; value?: number }
@@ -248,28 +248,38 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[] | null): v
     c.spendWindow.leadership += lsum;
     c.budgetLeft = Math.max(0, B - commitCost - general - spent);
 
-    // 4. Stocks: investments arrive after their delay, build toward 1 and decay toward the baseline.
-    const st = p.stocks;
-    for (let s = 0; s < STOCKS.length; s++) {
-      const sp = stockParams[s];
-      c.extra[s] = stockStep(c.extra[s], stockBase(c.attr, s), throughPipe(c.pipes[s], c.pipeHead, s, invest[s]), sp);
-    }
-    // Leadership: each domain's investment also builds its related domains (spillover, not spent twice).
-    const eff = leadershipPipe(c, leadership, st.leadership.delay);
-    const related = (w.related ??= relatedIndex(w.domains));
-    const spill = c.leadershipSpill;
-    const lead = st.leadership, spillover = lead.spillover, extra = c.leadershipExtra, base = c.leadershipBase;
-    for (let k = 0; k < nd; k++) { let x = eff[k]; const rk = related[k]; for (let q = 0; q < rk.length; q++) x += spillover * eff[rk[q]]; spill[k] = x; }
-    // domains often receive the same investment (a strategy spreads leadership evenly): its response is computed once
-    let lastInvest = NaN, lastResponse = 0;
-    for (let k = 0; k < nd; k++) {
-      const x = spill[k];
-      if (x > 0 && x !== lastInvest) { lastInvest = x; lastResponse = investResponse(x, lead); }
-      extra[k] = stockStep(extra[k], base[k], x, lead, lastResponse);
-    }
+    // 4. Stocks: investments arrive after their delay, build toward 1 and decay toward the baseline; leadership too.
+    stepStocks(c, invest, stockParams);
+    stepLeadership(c, leadership, (w.related ??= relatedIndex(w.domains)), p);
 
     // 5. Adaptive rule: move budget from the lever group that made arrivals least likely per dollar to the best.
     if (c.def.strategy === 'adaptive' && c.allocation && w.year > w.start && ((w.year - w.start) % p.strategy.adaptEvery) === 0) adapt(c, p, notes);
+  }
+}
+
+/**
+ * A year of every stock of city c: the investment that arrives after its delay, then `stockStep`. (A function of its
+ * own, so that the steps' numbers stay in this loop: citiesAct is too large for them to be inlined there.)
+ */
+function stepStocks(c: CityState, invest: Float64Array, stockParams: readonly StockParams[]): void {
+  for (let s = 0; s < STOCKS.length; s++) {
+    const sp = stockParams[s];
+    c.extra[s] = stockStep(c.extra[s], stockBase(c.attr, s), throughPipe(c.pipes[s], c.pipeHead, s, invest[s]), sp);
+  }
+}
+
+/** A year of c's issue leadership: each domain's investment also builds its related domains (spillover, not spent twice). */
+function stepLeadership(c: CityState, leadership: Float64Array, related: number[][], p: Params): void {
+  const lead = p.stocks.leadership, nd = leadership.length;
+  const eff = leadershipPipe(c, leadership, lead.delay);
+  const spill = c.leadershipSpill, spillover = lead.spillover, extra = c.leadershipExtra, base = c.leadershipBase;
+  for (let k = 0; k < nd; k++) { let x = eff[k]; const rk = related[k]; for (let q = 0; q < rk.length; q++) x += spillover * eff[rk[q]]; spill[k] = x; }
+  // domains often receive the same investment (a strategy spreads leadership evenly): its response is computed once
+  let lastInvest = NaN, lastResponse = 0;
+  for (let k = 0; k < nd; k++) {
+    const x = spill[k];
+    if (x > 0 && x !== lastInvest) { lastInvest = x; lastResponse = investResponse(x, lead); }
+    extra[k] = stockStep(extra[k], base[k], x, lead, lastResponse);
   }
 }
 
