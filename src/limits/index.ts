@@ -29,7 +29,7 @@ export const LIMITS = {
   number: { value: 1e9, what: 'a number', why: 'every other quantity (staff, counts, factors, coefficients) stays within what sums of many agents and years keep finite' },
   cities: { value: 20_000, what: 'the number of cities (listed and synthetic)', env: 'HQSIM_MAX_CITIES', why: 'about 26 KB of memory per city' },
   organizations: { value: 500_000, what: 'the number of organizations (listed, synthetic and expected foundings)', env: 'HQSIM_MAX_ORGANIZATIONS', why: 'about 1 KB of memory per organization' },
-  work: { value: 2e11, what: 'cities x organizations x years', env: 'HQSIM_MAX_WORK', why: 'a work estimate: the bundled 1,000 x 40,000 x 100 benchmark world (4e9) takes about 2 s' },
+  work: { value: 2e11, what: 'cities x organizations x years', env: 'HQSIM_MAX_WORK', why: 'a work estimate: the bundled 1,000 x 40,000 x 100 benchmark world (4e9) takes about 3.5 s' },
   designPoints: { value: 1_000_000, what: 'the number of design points', env: 'HQSIM_MAX_DESIGN_POINTS', why: 'the plan keeps every point in memory and in .sweep/plan.json' },
   factorValues: { value: 1_000, what: 'the number of values of a factor', env: 'HQSIM_MAX_FACTOR_VALUES', why: 'every value is loaded once when the experiment is checked' },
   arms: { value: 1_000, what: 'the number of arms', env: 'HQSIM_MAX_ARMS', why: 'every arm is loaded once when the experiment is checked' },
