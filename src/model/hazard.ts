@@ -44,8 +44,8 @@ export interface HazardTrace { seatUtility: Float64Array; hazard: Float64Array; 
 
 /**
  * `lists` are the year's shortlists; `anchorByAge[age]` the age anchoring 1 - exp(-age/scale), for every age of an
- * active organization. Organizations in
- * `inContest` or in an interim seat draw but do not review. Fills `out` (reset first).
+ * active organization. Organizations in `inContest` or in an interim seat draw but do not review. Fills `out` (reset
+ * first).
  */
 export function hazardPass(w: World, t: CityTable, lists: Shortlists, year: number, inContest: Set<number>,
   streams: Streams, anchorByAge: Float64Array, out: Reviewers, trace: HazardTrace | null): void {
