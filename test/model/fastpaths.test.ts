@@ -78,6 +78,20 @@ function world(seed: number, orgs: number, cities: number, baseHazard: number): 
   return w;
 }
 
+/**
+ * A world for the shortlist tests, with consideration sets of K, cities that target some domains only and grants
+ * that differ (so that the targeted and untargeted parts both matter), its city table and its year's shortlists.
+ */
+function listWorld(seed: number, orgs: number, cities: number, K: number) {
+  const w = world(seed, orgs, cities, 0.05);
+  w.params.choice.considerationSize = K;
+  w.cities.forEach((c, i) => { if (i % 3 === 1) { c.targets.fill(0); c.targets[i % w.domains.length] = 1; } c.untargeted = { ...c.untargeted, grantMusdPerStaff: (i % 4) * 0.01 }; });
+  const t = buildCityTable(w);
+  const lists = new Shortlists(w);
+  lists.reset(t);
+  return { w, t, lists };
+}
+
 function pass(w: World, seed: number) {
   const t = buildCityTable(w);
   const n = w.table.size;
@@ -149,13 +163,7 @@ describe('shortlists and the allocation-free utilities', () => {
 
   it('a shortlist is the top of referenceUtility over every city, and seatBase is baseUtility, bit for bit', () => {
     fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 150 }), fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 8 }), (seed, orgs, cities, K) => {
-      const w = world(seed, orgs, cities, 0.05);
-      w.params.choice.considerationSize = K;
-      // cities that target some domains only, and grants that differ: the targeted and untargeted parts both matter
-      w.cities.forEach((c, i) => { if (i % 3 === 1) { c.targets.fill(0); c.targets[i % w.domains.length] = 1; } c.untargeted = { ...c.untargeted, grantMusdPerStaff: (i % 4) * 0.01 }; });
-      const t = buildCityTable(w);
-      const lists = new Shortlists(w);
-      lists.reset(t);
+      const { w, t, lists } = listWorld(seed, orgs, cities, K);
       for (const si of [2, 0, 1]) for (let k = 0; k < w.domains.length; k++) {
         const ranked = w.cities.map((c) => ({ c: c.idx, u: referenceUtility(w, t, c.idx, si, k) })).sort((a, b) => b.u - a.u || a.c - b.c);
         expect(Array.from(lists.get(si, k))).toEqual(ranked.slice(0, K + 1).map((x) => x.c));
@@ -193,13 +201,7 @@ describe('the screen\'s best move from a shortlist', () => {
   it('bestMove, with an office valued apart, is the best plainMoveUtility of the considered cities, bit for bit; listBound bounds it', () => {
     fc.assert(fc.property(fc.nat(10_000), fc.integer({ min: 1, max: 80 }), fc.integer({ min: 2, max: 30 }), fc.integer({ min: 1, max: 8 }), fc.double({ min: 0.05, max: 0.5, noNaN: true }),
       (seed, orgs, cities, K, share) => {
-        const w = world(seed, orgs, cities, 0.05);
-        w.params.choice.considerationSize = K;
-        // cities that target some domains only, and grants that differ
-        w.cities.forEach((c, i) => { if (i % 3 === 1) { c.targets.fill(0); c.targets[i % w.domains.length] = 1; } c.untargeted = { ...c.untargeted, grantMusdPerStaff: (i % 4) * 0.01 }; });
-        const t = buildCityTable(w);
-        const lists = new Shortlists(w);
-        lists.reset(t);
+        const { w, t, lists } = listWorld(seed, orgs, cities, K);
         const p = w.params, mu = new OrgMove();
         for (const o of w.orgs) {
           if (!o.active || o.ownWeights) continue;
