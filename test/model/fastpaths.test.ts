@@ -11,7 +11,7 @@ import { parseScenario } from '../../src/scenario/load.ts';
 import { buildWorld, deathCap, deathHazard, simulate, type OrgYearRecord, type Recorder } from '../../src/model/engine.ts';
 import { resolveParams } from '../../src/model/params.ts';
 import { citiesAct, hostedLists, investFromAllocation, recordInvestment } from '../../src/model/cities.ts';
-import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts } from '../../src/model/scoring.ts';
+import { baseUtility, buildCityTable, evaluate, OrgMove, plainMoveUtility, plainSeatUtility, refreshCounts, valuesScore } from '../../src/model/scoring.ts';
 import { bestMove, decideReview, listBound, listPosition, listUtilityThere, positionOf, referenceUtility, Shortlists } from '../../src/model/choice.ts';
 import { emptySpend, spendSum, stageIndex, stageWeightsAt, weightsAt } from '../../src/model/world.ts';
 import { STOCK_ATTRIBUTE, STOCKS, emptyAllocation, stockBase, throughPipe } from '../../src/model/stocks.ts';
@@ -315,6 +315,8 @@ describe('contest table refresh', () => {
         for (const k of ['security', 'securityNoLegal', 'operations', 'resourcesBase', 'perStaff', 'fixed', 'grant', 'values', 'clusterCount', 'pull', 'pullSelf'] as const) {
           expect(Array.from(t[k])).toEqual(Array.from(fresh[k]));
         }
+        // the table's values term is valuesScore, bit for bit (the table computes the openness part once per city)
+        for (const c of w.cities) for (let k = 0; k < w.domains.length; k++) expect(Object.is(fresh.values[c.idx * w.domains.length + k], valuesScore(c, k, w.params))).toBe(true);
       }), { numRuns: 60 });
   });
 });
