@@ -350,6 +350,9 @@ export function moveUtility(w: World, t: CityTable, o: OrgState, ci: number, wt:
 // The review decision
 // ---------------------------------------------------------------------------------------------------------------
 
+/** `ReviewDecision`'s runner-up when it is the seat, or when there is none. */
+const SEAT = -1, NONE = -2;
+
 /**
  * A decided review. The chosen city's and the runner-up's term-by-term evaluations are computed when first read
  * (records, the adaptive rule's credit), from the organization and the city table as they were at the decision:
@@ -358,7 +361,6 @@ export function moveUtility(w: World, t: CityTable, o: OrgState, ci: number, wt:
 export class ReviewDecision {
   private chosenEval: Evaluation | undefined;
   private runnerUpEval: Evaluation | null | undefined;
-  private seatEval: Evaluation | undefined;
   constructor(
     readonly kind: 'stay' | 'unit' | 'move',
     /** destination city of a unit or a move; the seat for stay */
@@ -366,7 +368,7 @@ export class ReviewDecision {
     /** probability of the chosen alternative */
     readonly probability: number,
     readonly probabilities: ChoiceProbabilities,
-    /** the seat's utility with its stay bonus, and its evaluation term by term when read */
+    /** the seat's utility with its stay bonus, and its evaluation term by term (computed once, when first asked) */
     readonly seatUtility: number,
     private readonly evalSeat: () => Evaluation,
     /** the considered cities (ascending index) and their move utilities */
@@ -383,7 +385,7 @@ export class ReviewDecision {
 
   /** The seat's evaluation, with its stay bonus. */
   get seat(): Evaluation {
-    return (this.seatEval ??= this.evalSeat());
+    return this.evalSeat();
   }
 
   /** The chosen city's evaluation: the seat's for stay, the best city's for a unit. */
@@ -391,19 +393,29 @@ export class ReviewDecision {
     return (this.chosenEval ??= this.at < 0 ? this.seat : this.evalAt(this.at));
   }
 
-  /** The best other alternative by utility (the seat, or a considered city); null when there is none. */
+  /**
+   * Which alternative is the runner-up, the best other by utility: an index in `ids`, SEAT (the seat, when a city
+   * was chosen and no other considered city beats the seat), or NONE (the seat was chosen and no city is considered).
+   */
+  private get runnerUpAt(): number {
+    const r = this.other;
+    if (this.at < 0) return r >= 0 ? r : NONE;
+    return r >= 0 && this.utilities[r] > this.seatUtility ? r : SEAT;
+  }
+
+  /** The runner-up's evaluation; null when there is none. */
   get runnerUp(): Evaluation | null {
     if (this.runnerUpEval === undefined) {
-      const r = this.other, us = this.utilities;
-      this.runnerUpEval = this.at < 0 ? (r >= 0 ? this.evalAt(r) : null) : r >= 0 && us[r] > this.seatUtility ? this.evalAt(r) : this.seat;
+      const r = this.runnerUpAt;
+      this.runnerUpEval = r === NONE ? null : r === SEAT ? this.seat : this.evalAt(r);
     }
     return this.runnerUpEval;
   }
 
   /** `runnerUp`'s utility (-Infinity when there is none), without evaluating it term by term. */
   get runnerUpUtility(): number {
-    const r = this.other, us = this.utilities;
-    return this.at < 0 ? (r >= 0 ? us[r] : -Infinity) : r >= 0 && us[r] > this.seatUtility ? us[r] : this.seatUtility;
+    const r = this.runnerUpAt;
+    return r === NONE ? -Infinity : r === SEAT ? this.seatUtility : this.utilities[r];
   }
 }
 
