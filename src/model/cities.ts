@@ -63,7 +63,10 @@ export interface Hosted {
 export function hostedLists(w: World): Hosted {
   const T = w.table, n = T.size, nc = w.cities.length, active = T.active, seat = T.seat;
   let b = hostedBuffers.get(w);
-  if (!b || b.start.length !== nc + 1) hostedBuffers.set(w, (b = { start: new Int32Array(nc + 1), next: new Int32Array(nc), list: new Int32Array(0), staff: new Float64Array(0), domain: new Int32Array(0), noPrivileges: new Int32Array(0), committed: new Uint8Array(0) }));
+  if (!b || b.start.length !== nc + 1) {
+    b = { start: new Int32Array(nc + 1), next: new Int32Array(nc), list: new Int32Array(0), staff: new Float64Array(0), domain: new Int32Array(0), noPrivileges: new Int32Array(0), committed: new Uint8Array(0) };
+    hostedBuffers.set(w, b);
+  }
   const start = b.start.fill(0), next = b.next;
   for (let i = 0; i < n; i++) { const s = seat[i]; if (active[i] && s >= 0) start[s + 1]++; }
   for (let c = 0; c < nc; c++) start[c + 1] += start[c];
@@ -83,8 +86,8 @@ export function hostedLists(w: World): Hosted {
   }
   return { start, list, staff, domain, noPrivileges, committed };
 }
-const hostedBuffers = new WeakMap<World, { start: Int32Array; next: Int32Array; list: Int32Array; staff: Float64Array; domain: Int32Array; noPrivileges: Int32Array; committed: Uint8Array }>();
-
+/** per world: `hostedLists`' buffers (a Hosted at full capacity) and its scratch of next positions per city */
+const hostedBuffers = new WeakMap<World, Hosted & { next: Int32Array }>();
 
 /**
  * A dormant city this year: a fixed strategy with no budget, no commitments and no levers, nothing built above its
@@ -102,8 +105,8 @@ function dormant(c: CityState, year: number): boolean {
   return true;
 }
 
-// Named-field helpers for the stocks (in STOCKS order; stockBase is in stocks.ts): the yearly loop over cities reads and writes these records
-// field by field, not by a computed key (a keyed access on many names is an order of magnitude slower).
+// Named-field helpers for the stocks (in STOCKS order; stockBase is in stocks.ts): the yearly loop over cities reads
+// and writes these records field by field, not by a computed key (a keyed access on many names is much slower).
 
 /** Each stock's share of a strategy's free budget. */
 export function investFromAllocation(a: Allocation, free: number, invest: Float64Array): void {
@@ -257,10 +260,7 @@ export function citiesAct(w: World, hosted: Hosted, notes: CityNote[] | null): v
   }
 }
 
-/**
- * A year of every stock of city c: the investment that arrives after its delay, then `stockStep`. (A function of its
- * own, so that the steps' numbers stay in this loop: citiesAct is too large for them to be inlined there.)
- */
+/** A year of every stock of city c: the investment that arrives after its delay, then `stockStep`. */
 function stepStocks(c: CityState, invest: Float64Array, stockParams: readonly StockParams[]): void {
   for (let s = 0; s < STOCKS.length; s++) {
     const sp = stockParams[s];

@@ -286,7 +286,6 @@ class Run {
   private readonly stats: RunStats | undefined;
   private readonly contestsByYear = new Map<number, ContestDef[]>();
   private readonly eventsByYear = new Map<number, Scenario['events']>();
-  /** Anchoring by age, 1 - exp(-age/scale), tabulated by whole years of age. */
   /**
    * By age (years since founding, 0 to the oldest organization's): the age anchoring 1 - exp(-age / anchor.ageScale)
    * and the liability of newness exp(-age / ecology.mortalityAgeScale), computed once per age (`agesUpTo`).

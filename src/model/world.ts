@@ -228,9 +228,9 @@ export interface World {
 }
 
 /**
- * Hosted organizations, offices and staff per (city, domain), row-major (city x domains + domain), and totals per
- * city: one array each, so that the yearly recount writes by index; each city's `hostedByDomain`, `officesByDomain`
- * and `staffByDomain` are views of its row.
+ * Hosted organizations, offices and staff per (city, domain), row-major (city x domains + domain): one array each, so
+ * that the yearly recount writes by index; each city's `hostedByDomain`, `officesByDomain` and `staffByDomain` are
+ * views of its row.
  */
 export interface Counts { hosted: Int32Array; offices: Int32Array; staff: Float64Array }
 
